@@ -1,0 +1,5 @@
+import type { Command } from './command.js';
+import { versionCommand } from './commands/version.js';
+
+/** Every subcommand, in the order `gtwatch help` lists them. */
+export const COMMANDS: readonly Command[] = [versionCommand];
