@@ -1,0 +1,85 @@
+import type { Numbering } from '@gtwatch/numbering';
+import type { Alert, SignallingSummary } from '@gtwatch/schema';
+import type { EmitterIdentity } from './alert-book.js';
+import type { DetectionConfig } from './config.js';
+import { EntityStage } from './entity-stage.js';
+import { observe } from './observation.js';
+import type { RuleContext } from './patterns/context.js';
+import { murmur3 } from './sketch/hash.js';
+import { SubscriberStage } from './subscriber-stage.js';
+
+export interface DetectorOptions {
+  config: DetectionConfig;
+  numbering: Numbering;
+  emitter: EmitterIdentity;
+}
+
+export interface DetectorStats {
+  records: number;
+  /** Records older than the watermark (stream time minus allowed lateness): scored, and counted here. */
+  late: number;
+  entities: number;
+  evictedEntities: number;
+  subscribers: number;
+  openAlerts: number;
+}
+
+/**
+ * The whole detection core for one ordered stream: pure and deterministic. Time is the records' event time only,
+ * so the same records in the same order give the same alerts, offline and in the services.
+ */
+export class Detector {
+  readonly #numbering: Numbering;
+  readonly #latenessMs: number;
+  readonly #entities: EntityStage;
+  readonly #subscribers: SubscriberStage;
+  #now = Number.NEGATIVE_INFINITY;
+  #records = 0;
+  #late = 0;
+
+  constructor(options: DetectorOptions) {
+    const context: RuleContext = { config: options.config, numbering: options.numbering };
+    this.#numbering = options.numbering;
+    this.#latenessMs = options.config.allowedLatenessSeconds * 1000;
+    this.#entities = new EntityStage(context, options.emitter);
+    this.#subscribers = new SubscriberStage(context, options.emitter);
+  }
+
+  /** Scores one validated record and returns the alert events it causes, in order. */
+  process(record: SignallingSummary): Alert[] {
+    const events: Alert[] = [];
+    this.#records++;
+    const observation = observe(record, this.#numbering);
+    if (observation.time > this.#now) this.#now = observation.time;
+    const watermark = this.#now - this.#latenessMs;
+    if (observation.time < watermark) this.#late++;
+    this.#entities.advance(watermark, this.#now, events);
+    this.#subscribers.advance(this.#now, events);
+    const subscriberHash = record.subscriber === undefined ? null : murmur3(record.subscriber);
+    this.#entities.observe(observation, subscriberHash, this.#now, events);
+    if (SubscriberStage.wants(observation)) this.#subscribers.observe(observation, subscriberHash, this.#now, events);
+    return events;
+  }
+
+  /** End of input: evaluates the windows still open and sends owed updates. Open alerts stay open. */
+  flush(): Alert[] {
+    const events: Alert[] = [];
+    if (this.#records === 0) return events;
+    this.#entities.flush(this.#now, events);
+    this.#subscribers.flush(this.#now, events);
+    return events;
+  }
+
+  get stats(): DetectorStats {
+    const entities = this.#entities.stats;
+    const subscribers = this.#subscribers.stats;
+    return {
+      records: this.#records,
+      late: this.#late,
+      entities: entities.entities,
+      evictedEntities: entities.evicted,
+      subscribers: subscribers.subscribers,
+      openAlerts: entities.openAlerts + subscribers.openAlerts,
+    };
+  }
+}
