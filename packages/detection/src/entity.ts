@@ -6,14 +6,14 @@ import { MINUTE_MS, minuteOf } from './time.js';
 export const RING_MINUTES = 16;
 
 /** Per-minute counters, one row per minute slot, one column per measure. */
-export const enum Measure {
-  Total = 0,
-  SriSm = 1,
-  MtForwardSm = 2,
-  WithSubscriber = 3,
-  ScanningFailures = 4,
-}
-const MEASURES = 5;
+export const Measure = {
+  Total: 0,
+  SriSm: 1,
+  MtForwardSm: 2,
+  ScanningFailures: 3,
+} as const;
+export type Measure = (typeof Measure)[keyof typeof Measure];
+const MEASURES = 4;
 
 /** Subscribers remembered per source for distinct counts; beyond this a source is far past every threshold. */
 const RECENT_SUBSCRIBERS = 4096;
