@@ -1,5 +1,6 @@
 import type { Command } from './command.js';
+import { scoreCommand } from './commands/score.js';
 import { versionCommand } from './commands/version.js';
 
 /** Every subcommand, in the order `gtwatch help` lists them. */
-export const COMMANDS: readonly Command[] = [versionCommand];
+export const COMMANDS: readonly Command[] = [scoreCommand, versionCommand];

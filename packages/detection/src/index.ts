@@ -10,6 +10,7 @@ export {
 export { Detector, type DetectorOptions, type DetectorStats } from './detector.js';
 export { type Observation, observe } from './observation.js';
 export { type Category, categoryOf, isLocationRevealing, isLocationUpdating, isScanningError, operationName } from './operations.js';
+export { RecordScorer, type ScoreOutcome, type ScorerCounters } from './record-scorer.js';
 export { mostRestrictive, scoreAlert, severityOf } from './scoring.js';
 export { DistinctCounter } from './sketch/distinct.js';
 export { murmur3 } from './sketch/hash.js';
