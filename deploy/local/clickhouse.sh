@@ -31,6 +31,7 @@ USERS="$CH_DIR/users.xml"
 DATA_DIR="$CH_DIR/data"
 LOG_DIR="$CH_DIR/logs"
 PID_FILE="$CH_DIR/clickhouse.pid"
+PORTS_FILE="$CH_DIR/clickhouse.ports"
 SERVER_LOG="$LOG_DIR/clickhouse-server.log"
 STDOUT_LOG="$LOG_DIR/clickhouse.out"
 APT_LOG="$LOG_DIR/apt-install.log"
@@ -117,15 +118,16 @@ install_clickhouse() {
   log "installed: $(dpkg-query -W -f='${Package} ${Version}' clickhouse-server 2>/dev/null || echo clickhouse-server)"
 }
 
-# Warn about a ClickHouse that is not ours (e.g. the packaged system service).
-warn_foreign_clickhouse() {
+# Warn about the packaged system service (config in /etc/clickhouse-server):
+# it listens on 8123/9000 too.
+warn_system_clickhouse() {
   local d pid exe
   for d in /proc/[0-9]*; do
     exe="$(readlink "$d/exe" 2>/dev/null)" || continue
     [[ "${exe##*/}" == clickhouse* ]] || continue
     pid="${d#/proc/}"
-    pid_is_ours "$pid" "$CH_DIR/" && continue
-    warn "another ClickHouse runs (pid $pid: $(proc_cmdline "$pid" | cut -c1-120)); if it holds our ports, stop it, e.g. 'service clickhouse-server stop'"
+    pid_is_ours "$pid" /etc/clickhouse-server || continue
+    warn "the system ClickHouse service runs (pid $pid); if it holds our ports, stop it: 'service clickhouse-server stop' (or systemctl stop clickhouse-server)"
   done
 }
 
@@ -254,7 +256,9 @@ cmd_start() {
   take_lock "$CH_DIR/.lock"
   local pid
   if pid="$(running_pid "$PID_FILE" "$PROC_MARKER")"; then
+    require_same_ports ClickHouse "$PORTS_FILE" CLICKHOUSE_HTTP_PORT CLICKHOUSE_TCP_PORT
     log "already running (pid $pid); checking it answers on 127.0.0.1:$CLICKHOUSE_HTTP_PORT"
+    WAIT_READY_STOP_ON_TIMEOUT=0
     wait_ready "ClickHouse" "$PID_FILE" "$PROC_MARKER" "$SERVER_LOG"$'\n'"$STDOUT_LOG" "$CLICKHOUSE_START_TIMEOUT" probe_clickhouse
     return 0
   fi
@@ -267,11 +271,13 @@ cmd_start() {
   local -a cmd=("$bin")
   # upstream's multi-call binary needs the tool name
   [[ "${bin##*/}" == clickhouse ]] && cmd+=(server)
-  warn_foreign_clickhouse
+  warn_system_clickhouse
   require_port_free ClickHouse CLICKHOUSE_HTTP_PORT "$CLICKHOUSE_HTTP_PORT"
   require_port_free ClickHouse CLICKHOUSE_TCP_PORT "$CLICKHOUSE_TCP_PORT"
   write_config
-  printf '\n=== %s starting %s\n' "$(date -u +%FT%TZ)" "${cmd[*]}" >>"$STDOUT_LOG"
+  save_ports "$PORTS_FILE" CLICKHOUSE_HTTP_PORT CLICKHOUSE_TCP_PORT
+  mark_log "$SERVER_LOG"
+  : >"$STDOUT_LOG" # output of this run only (config errors before logging starts)
   log "starting ClickHouse ($bin) on 127.0.0.1: HTTP $CLICKHOUSE_HTTP_PORT, native $CLICKHOUSE_TCP_PORT; logs in $LOG_DIR"
   # Foreground mode under setsid (not --daemon): we own the pid and the
   # process stays a child of nothing that can die under it.
@@ -289,7 +295,10 @@ cmd_stop() {
 cmd_status() {
   local pid
   if pid="$(running_pid "$PID_FILE" "$PROC_MARKER")"; then
-    echo "clickhouse: running (pid $pid), http://127.0.0.1:$CLICKHOUSE_HTTP_PORT, native 127.0.0.1:$CLICKHOUSE_TCP_PORT, state $CH_DIR"
+    local http tcp
+    http="$(saved_port "$PORTS_FILE" CLICKHOUSE_HTTP_PORT)"
+    tcp="$(saved_port "$PORTS_FILE" CLICKHOUSE_TCP_PORT)"
+    echo "clickhouse: running (pid $pid), http://127.0.0.1:${http:-?}, native 127.0.0.1:${tcp:-?}, state $CH_DIR"
   else
     echo "clickhouse: stopped"
     return 3

@@ -24,6 +24,7 @@ EXE_RE='^(java|clickhouse.*)$'
 MARKER="$GTWATCH_LOCAL_DIR/"
 mapfile -t strays < <(local_pids_matching "$EXE_RE" "$MARKER")
 if ((${#strays[@]})); then
+  killed=("${strays[@]}")
   for pid in "${strays[@]}"; do
     warn "stray process $pid still running: $(proc_cmdline "$pid" | cut -c1-160); sending SIGTERM"
     kill -TERM "$pid" 2>/dev/null || true
@@ -42,6 +43,13 @@ if ((${#strays[@]})); then
   if ((${#strays[@]})); then
     die "processes still running after SIGKILL: ${strays[*]}"
   fi
+  # let init reap them, so that ps shows no <defunct> leftovers
+  for ((i = 0; i < 50; i++)); do
+    left=0
+    for pid in "${killed[@]}"; do [[ -e "/proc/$pid" ]] && left=1; done
+    ((left)) || break
+    sleep 0.1
+  done
 fi
 
 if ((rc)); then

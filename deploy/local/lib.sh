@@ -46,15 +46,18 @@ require_uint() {
   [[ "$2" =~ ^[0-9]+$ ]] || die "$1='$2' is not a whole number"
 }
 
-# log_tail FILE [N]: show the last N (40) lines of FILE on stderr.
+# log_tail FILE [N] [FROM_BYTE]: show the last N (40) lines of FILE on stderr,
+# only of what was written after byte offset FROM_BYTE (default 0) if given.
 log_tail() {
-  local file="$1" n="${2:-40}"
-  if [[ -s "$file" ]]; then
+  local file="$1" n="${2:-40}" from="${3:-0}" size
+  size="$(stat -c %s "$file" 2>/dev/null || echo 0)"
+  ((size >= from)) || from=0 # rotated meanwhile
+  if ((size > from)); then
     printf '[%s] ---- last %s lines of %s ----\n' "$LOG_PREFIX" "$n" "$file" >&2
-    tail -n "$n" "$file" >&2 || true
+    tail -c "+$((from + 1))" "$file" | tail -n "$n" >&2 || true
     printf '[%s] ---- end of %s ----\n' "$LOG_PREFIX" "$file" >&2
   else
-    printf '[%s] (%s is empty or missing)\n' "$LOG_PREFIX" "$file" >&2
+    printf '[%s] (nothing new in %s)\n' "$LOG_PREFIX" "$file" >&2
   fi
 }
 
@@ -158,6 +161,12 @@ stop_pid() {
     pid_is_ours "$pid" "$marker" && die "$name (pid $pid) survived SIGKILL"
   fi
   rm -f "$pidfile"
+  # The server was re-parented to init, which reaps it; wait briefly for that
+  # so that no <defunct> entry is left in ps when we return.
+  for ((i = 0; i < 50; i++)); do
+    [[ -e "/proc/$pid" ]] || break
+    sleep 0.1
+  done
   log "$name stopped"
 }
 
@@ -174,6 +183,34 @@ local_pids_matching() {
     pid_is_ours "$pid" "$marker" && printf '%s\n' "$pid"
   done
   return 0
+}
+
+# --- ports of a running server ----------------------------------------------
+
+# save_ports FILE VAR...: record the ports (VAR=value lines) a server starts with.
+save_ports() {
+  local file="$1" var
+  shift
+  for var in "$@"; do printf '%s=%s\n' "$var" "${!var}"; done >"$file"
+}
+
+# saved_port FILE VAR: the recorded value of VAR (empty if unknown).
+saved_port() {
+  [[ -f "$1" ]] || return 0
+  sed -n "s/^$2=//p" "$1" | head -n1
+}
+
+# require_same_ports NAME FILE VAR...: a server that already runs must use the
+# ports asked for now; otherwise fail at once instead of probing a wrong port.
+require_same_ports() {
+  local name="$1" file="$2" var have
+  shift 2
+  for var in "$@"; do
+    have="$(saved_port "$file" "$var")"
+    if [[ -n "$have" && "$have" != "${!var}" ]]; then
+      die "$name is already running with $var=$have, but $var=${!var} was asked for; stop it first ('$0 stop') to change ports"
+    fi
+  done
 }
 
 # --- network ------------------------------------------------------------------
@@ -217,6 +254,9 @@ http_get() {
   ' "$path" "$port" 2>/dev/null
 }
 
+# Set to 0 when waiting for a server that was already running (not ours to stop).
+WAIT_READY_STOP_ON_TIMEOUT=1
+
 # wait_ready NAME PIDFILE MARKER LOGFILES TIMEOUT PROBE_FUNCTION [ARGS...]:
 # call the probe every second until it succeeds. LOGFILES is one path, or
 # several separated by newlines (main log first). Fails fast (showing the logs)
@@ -239,22 +279,33 @@ wait_ready() {
     fi
     if ((SECONDS - start >= timeout_s)); then
       show_logs "$logfiles"
-      # Don't leave a half-started server behind: a later 'start' would take
-      # the live pid for a working server.
-      stop_pid "$name" "$pidfile" "$marker" 10 || true
-      die "$name did not become ready within ${timeout_s}s (it was stopped again); logs above and in ${logfiles%%$'\n'*}"
+      if ((WAIT_READY_STOP_ON_TIMEOUT)); then
+        # Don't leave a half-started server behind: a later 'start' would take
+        # the live pid for a working server.
+        stop_pid "$name" "$pidfile" "$marker" 10 || true
+        die "$name did not become ready within ${timeout_s}s (it was stopped again); logs above and in ${logfiles%%$'\n'*}"
+      fi
+      die "$name (pid $pid) does not answer within ${timeout_s}s; logs above and in ${logfiles%%$'\n'*}. Restart it: '$0 stop' then '$0 start'"
     fi
     sleep 1
   done
 }
 
-# show_logs LOGFILES: 40 lines of the first, 15 of each other non-empty one.
+# mark_log FILE: remember FILE's size, so that startup failures show only the
+# lines this run wrote (see show_logs).
+LOG_START_OFFSET=0
+mark_log() {
+  LOG_START_OFFSET="$(stat -c %s "$1" 2>/dev/null || echo 0)"
+}
+
+# show_logs LOGFILES: 40 lines of the first (from LOG_START_OFFSET on), 15 of
+# each other non-empty one.
 show_logs() {
   local first=1 f
   while IFS= read -r f; do
     [[ -n "$f" ]] || continue
     if ((first)); then
-      log_tail "$f" 40
+      log_tail "$f" 40 "$LOG_START_OFFSET"
       first=0
     elif [[ -s "$f" ]]; then
       log_tail "$f" 15

@@ -55,7 +55,8 @@ if [[ -n "$clickhouse_pid" ]]; then
 fi
 
 if ((${#failed[@]})); then
-  die "could not start: ${failed[*]}. See the messages above; 'deploy/local/down.sh' stops whatever did start."
+  msg="$(printf '%s; ' "${failed[@]}")"
+  die "could not start: ${msg%; }. See the messages above; 'deploy/local/down.sh' stops whatever did start."
 fi
 
 log "ready in $((SECONDS - start)) s"
