@@ -1,6 +1,7 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import metadata from 'libphonenumber-js/max/metadata';
 import { BoundedCache, DEFAULT_CACHE_ENTRIES } from './cache.js';
+import { isAllDigits } from './digits.js';
 
 /** What a GT's E.164 digits say about where it is: the country and the calling code. */
 export interface GtCountry {
@@ -11,10 +12,12 @@ export interface GtCountry {
 // libphonenumber uses "001" as the region of non-geographic codes (+800, +870, +882, +883 …).
 const NON_GEOGRAPHIC = '001';
 
-// For each calling code, its regions with the main one first (libphonenumber's order).
-const regionsByCallingCode: ReadonlyMap<string, readonly string[]> = new Map(
-  Object.entries(metadata.country_calling_codes),
-);
+// For each calling code, its regions with the main one first (libphonenumber's order); non-geographic codes
+// (listed apart in the metadata) get the region "001" so they still count as calling codes.
+const regionsByCallingCode: ReadonlyMap<string, readonly string[]> = new Map<string, readonly string[]>([
+  ...Object.entries(metadata.country_calling_codes),
+  ...Object.keys(metadata.nonGeographic ?? {}).map((code): [string, readonly string[]] => [code, [NON_GEOGRAPHIC]]),
+]);
 
 const UNKNOWN: GtCountry = Object.freeze({ country: null, callingCode: null });
 
@@ -29,15 +32,6 @@ function result(callingCode: string, country: string | null): GtCountry {
     interned.set(key, value);
   }
   return value;
-}
-
-function isAllDigits(text: string): boolean {
-  if (text.length === 0) return false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 48 || c > 57) return false;
-  }
-  return true;
 }
 
 /** The E.164 country calling code that starts `digits` (longest of 1–3 digits), or null. */

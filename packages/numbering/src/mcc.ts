@@ -1,3 +1,5 @@
+import { threeDigitsAt } from './digits.js';
+
 /**
  * MCC → ISO 3166-1 alpha-2, after the ITU-T E.212 list of Mobile Country Codes (annex to the ITU Operational
  * Bulletin, "Mobile Network Codes (MNC) for the international identification plan for public networks and
@@ -100,19 +102,4 @@ export function usesThreeDigitMnc(mcc: number): boolean {
 /** Every MCC in the table with its country, for tests and documentation. */
 export function mccTable(): ReadonlyArray<readonly [mcc: string, country: string]> {
   return MCC_COUNTRY.map(([mcc, country]) => [String(mcc).padStart(3, '0'), country] as const);
-}
-
-/** The number formed by three ASCII digits at `start`, or -1 when any of them is missing or not a digit. */
-export function threeDigitsAt(text: string, start: number): number {
-  const a = digitAt(text, start);
-  const b = digitAt(text, start + 1);
-  const c = digitAt(text, start + 2);
-  if (a < 0 || b < 0 || c < 0) return -1;
-  return a * 100 + b * 10 + c;
-}
-
-/** The digit at `index`, or -1; written so that NaN (index past the end) also gives -1. */
-export function digitAt(text: string, index: number): number {
-  const d = text.charCodeAt(index) - 48;
-  return d >= 0 && d <= 9 ? d : -1;
 }

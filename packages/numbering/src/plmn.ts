@@ -1,4 +1,5 @@
-import { countryOfMccNumber, digitAt, threeDigitsAt, usesThreeDigitMnc } from './mcc.js';
+import { digitAt, threeDigitsAt } from './digits.js';
+import { countryOfMccNumber, usesThreeDigitMnc } from './mcc.js';
 
 /**
  * A PLMN id split into its parts. The MNC is kept as a number because the contract compares PLMNs by the
