@@ -1,4 +1,4 @@
-import { type ClickHouseClient, createClient } from '@clickhouse/client';
+import { type ClickHouseClient, ClickHouseLogLevel, createClient } from '@clickhouse/client';
 
 export type { ClickHouseClient } from '@clickhouse/client';
 
@@ -9,6 +9,12 @@ export interface ClickHouseOptions {
   /** Omit to talk to the server's default database, e.g. to create the project's database first. */
   database?: string;
   requestTimeoutMs?: number;
+  /**
+   * The client library's own console logging. Default 'OFF': every failed request already rejects its promise, and
+   * the library would also print each one (including errors callers expect and handle, such as a migration's
+   * tolerated "already exists" or a writer's retried insert) as a multi-line ERROR.
+   */
+  clientLogLevel?: 'OFF' | 'ERROR' | 'WARN' | 'INFO' | 'DEBUG' | 'TRACE';
 }
 
 /**
@@ -25,5 +31,6 @@ export function createClickHouseClient(options: ClickHouseOptions): ClickHouseCl
     request_timeout: options.requestTimeoutMs ?? 30_000,
     compression: { request: false, response: true },
     clickhouse_settings: {},
+    log: { level: ClickHouseLogLevel[options.clientLogLevel ?? 'OFF'] },
   });
 }

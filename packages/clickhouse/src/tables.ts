@@ -1,0 +1,142 @@
+/**
+ * The project's tables. Portable DDL only: it must run unchanged on Debian's ClickHouse 18.16 and on current
+ * servers, so no TTL, CODEC, DateTime64, LowCardinality, Map, SimpleAggregateFunction, IPv4/IPv6 or
+ * `ADD COLUMN IF NOT EXISTS`. `{db}` is replaced with the quoted database name when a migration runs.
+ *
+ * Every table is a `ReplacingMergeTree(version)` whose sort key identifies one fact, so a replayed batch (a retried
+ * insert, a consumer re-reading from its committed offset, a scorer rebuilding its windows) writes rows that collapse
+ * into one on merge. Read with `FINAL` (or `argMax(…, version) … GROUP BY` the key) for exact answers before merges.
+ */
+
+export const TABLES = {
+  schemaMigrations: 'schema_migrations',
+  trafficMinute: 'traffic_minute',
+  entityScores: 'entity_scores',
+  alerts: 'alerts',
+} as const;
+
+export type TableName = (typeof TABLES)[keyof typeof TABLES];
+
+// Enum8 literals shared by the DDL and the row schemas; keep each list in step with its @gtwatch/schema source.
+export const ENTITY_TYPE_ENUM = "Enum8('gt' = 1, 'realm' = 2)";
+export const PROTOCOL_ENUM = "Enum8('MAP' = 1, 'CAP' = 2, 'DIAMETER' = 3)";
+export const SEVERITY_ENUM = "Enum8('low' = 1, 'medium' = 2, 'high' = 3, 'critical' = 4)";
+export const ALERT_STATUS_ENUM = "Enum8('open' = 1, 'update' = 2, 'resolved' = 3)";
+export const TLP_ENUM = "Enum8('clear' = 1, 'green' = 2, 'amber' = 3, 'amber+strict' = 4, 'red' = 5)";
+
+export const SCHEMA_MIGRATIONS_DDL = `CREATE TABLE IF NOT EXISTS {db}.schema_migrations
+(
+    version    UInt32,
+    name       String,
+    checksum   String,
+    applied_at DateTime
+)
+ENGINE = ReplacingMergeTree()
+ORDER BY (version, checksum)
+SETTINGS index_granularity = 8192`;
+
+/**
+ * Per source entity × minute × reporter × operation. `subscribers` is the producer's distinct count for that minute
+ * (distinct counts do not add up across rows: sum them only as an upper bound). `errors` counts results other than
+ * `ok`, `late` the records scored after the allowed lateness. `category` is the FS.11/FS.19 category (0 = none).
+ * The sort key has no `entity_type`: GT digits and Diameter realms never share a protocol, and `protocol` is in it.
+ */
+export const TRAFFIC_MINUTE_DDL = `CREATE TABLE IF NOT EXISTS {db}.traffic_minute
+(
+    minute          DateTime,
+    reporter        String,
+    entity_type     ${ENTITY_TYPE_ENUM},
+    entity          String,
+    protocol        ${PROTOCOL_ENUM},
+    operation       UInt32,
+    transactions    UInt64,
+    errors          UInt64,
+    scanning_errors UInt64,
+    subscribers     UInt32,
+    late            UInt64,
+    source_country  String,
+    source_plmn     String,
+    source_operator String,
+    leased          UInt8,
+    category        UInt8,
+    version         UInt64
+)
+ENGINE = ReplacingMergeTree(version)
+PARTITION BY toYYYYMMDD(minute)
+ORDER BY (entity, minute, reporter, protocol, operation)
+SETTINGS index_granularity = 8192`;
+
+/**
+ * Per source entity × minute × pattern: the pattern's score and severity for the entity in that minute, the alert it
+ * feeds (`alert_id`, '' when none) and whether that alert is open. An entity's overall score in a minute is the
+ * `max(score)` over its patterns; its open alerts are `sum(alert_open)`.
+ */
+export const ENTITY_SCORES_DDL = `CREATE TABLE IF NOT EXISTS {db}.entity_scores
+(
+    minute          DateTime,
+    entity_type     ${ENTITY_TYPE_ENUM},
+    entity          String,
+    pattern         String,
+    score           UInt8,
+    severity        ${SEVERITY_ENUM},
+    category        UInt8,
+    alert_id        String,
+    alert_open      UInt8,
+    transactions    UInt64,
+    subscribers     UInt32,
+    source_country  String,
+    source_plmn     String,
+    source_operator String,
+    leased          UInt8,
+    version         UInt64
+)
+ENGINE = ReplacingMergeTree(version)
+PARTITION BY toYYYYMMDD(minute)
+ORDER BY (entity, minute, pattern)
+SETTINGS index_granularity = 8192`;
+
+/**
+ * One row per alert event (CloudEvent). Event ids are unique and deterministic, so a replayed event has the same
+ * (alert_id, event_id) and collapses. `sequence` orders an alert's events (event time in ms × 4 + status rank) for
+ * `argMax`; `event_time` is the CloudEvent `time` in whole seconds. Nullable source fields are stored as ''.
+ * Partitioned by month: alerts are few, and a replayed event keeps its event_time and so its partition.
+ */
+export const ALERTS_DDL = `CREATE TABLE IF NOT EXISTS {db}.alerts
+(
+    alert_id           String,
+    event_id           String,
+    event_source       String,
+    type               String,
+    status             ${ALERT_STATUS_ENUM},
+    pattern            String,
+    category           Nullable(UInt8),
+    severity           ${SEVERITY_ENUM},
+    score              UInt8,
+    tlp                ${TLP_ENUM},
+    subject            String,
+    source_type        ${ENTITY_TYPE_ENUM},
+    source_id          String,
+    source_country     String,
+    source_plmn        String,
+    source_operator    String,
+    source_leased      UInt8,
+    victim_plmns       Array(String),
+    victim_countries   Array(String),
+    victim_subscribers UInt32,
+    reporters          Array(String),
+    jurisdictions      Array(String),
+    cross_border       UInt8,
+    first_seen         DateTime,
+    last_seen          DateTime,
+    event_time         DateTime,
+    sequence           UInt64,
+    count              UInt64,
+    operations         String,
+    evidence           String,
+    explanation        String,
+    version            UInt64
+)
+ENGINE = ReplacingMergeTree(version)
+PARTITION BY toYYYYMM(event_time)
+ORDER BY (alert_id, event_id)
+SETTINGS index_granularity = 8192`;
