@@ -3,10 +3,12 @@ import type { Alert, SignallingSummary } from '@gtwatch/schema';
 import type { EmitterIdentity } from './alert-book.js';
 import type { DetectionConfig } from './config.js';
 import { EntityStage } from './entity-stage.js';
-import { observe } from './observation.js';
+import { Enricher } from './observation.js';
 import type { RuleContext } from './patterns/context.js';
 import { murmur3 } from './sketch/hash.js';
 import { SubscriberStage } from './subscriber-stage.js';
+
+const NO_EVENTS: readonly Alert[] = Object.freeze([]);
 
 export interface DetectorOptions {
   config: DetectionConfig;
@@ -29,27 +31,29 @@ export interface DetectorStats {
  * so the same records in the same order give the same alerts, offline and in the services.
  */
 export class Detector {
-  readonly #numbering: Numbering;
+  readonly #enricher: Enricher;
   readonly #latenessMs: number;
   readonly #entities: EntityStage;
   readonly #subscribers: SubscriberStage;
+  /** Reused for every record: most records cause no event, so nothing is allocated for them. */
+  readonly #events: Alert[] = [];
   #now = Number.NEGATIVE_INFINITY;
   #records = 0;
   #late = 0;
 
   constructor(options: DetectorOptions) {
     const context: RuleContext = { config: options.config, numbering: options.numbering };
-    this.#numbering = options.numbering;
+    this.#enricher = new Enricher(options.numbering);
     this.#latenessMs = options.config.allowedLatenessSeconds * 1000;
     this.#entities = new EntityStage(context, options.emitter);
     this.#subscribers = new SubscriberStage(context, options.emitter);
   }
 
   /** Scores one validated record and returns the alert events it causes, in order. */
-  process(record: SignallingSummary): Alert[] {
-    const events: Alert[] = [];
+  process(record: SignallingSummary): readonly Alert[] {
+    const events = this.#events;
     this.#records++;
-    const observation = observe(record, this.#numbering);
+    const observation = this.#enricher.observe(record);
     if (observation.time > this.#now) this.#now = observation.time;
     const watermark = this.#now - this.#latenessMs;
     if (observation.time < watermark) this.#late++;
@@ -58,7 +62,7 @@ export class Detector {
     const subscriberHash = record.subscriber === undefined ? null : murmur3(record.subscriber);
     this.#entities.observe(observation, subscriberHash, this.#now, events);
     if (SubscriberStage.wants(observation)) this.#subscribers.observe(observation, subscriberHash, this.#now, events);
-    return events;
+    return events.length === 0 ? NO_EVENTS : events.splice(0);
   }
 
   /** End of input: evaluates the windows still open and sends owed updates. Open alerts stay open. */

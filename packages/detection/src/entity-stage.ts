@@ -1,7 +1,7 @@
 import type { Alert } from '@gtwatch/schema';
 import { AlertBook, type EmitterIdentity } from './alert-book.js';
 import type { Contribution } from './contribution.js';
-import { EntityState, Measure } from './entity.js';
+import { EntityState, Measure, RING_MINUTES } from './entity.js';
 import type { Observation } from './observation.js';
 import { MAP_OPS } from './operations.js';
 import { category1, category2 } from './patterns/category.js';
@@ -51,23 +51,20 @@ export class EntityStage {
   /** Scores one record; `now` is the stream's event time (the latest record time seen). */
   observe(observation: Observation, subscriberHash: number | null, now: number, events: Alert[]): void {
     if (observation.record.direction !== 'in') return;
-    const contributions: Array<Contribution | null> = [
-      category1(observation, this.#context, subscriberHash),
-      category2(observation, this.#context, subscriberHash),
-      vlrMismatch(observation, this.#context, subscriberHash),
-      visitedPlmnMismatch(observation, subscriberHash),
-    ];
+    this.#add(category1(observation, this.#context, subscriberHash), now, events);
+    this.#add(category2(observation, this.#context, subscriberHash), now, events);
+    this.#add(vlrMismatch(observation, this.#context, subscriberHash), now, events);
+    this.#add(visitedPlmnMismatch(observation, subscriberHash), now, events);
     if (observation.interconnect) {
       const entity = this.#entity(observation);
       this.#count(entity, observation, subscriberHash);
-      contributions.push(
-        ingressSwitch(observation, entity, this.#context, subscriberHash),
-        gtLeasing(observation, entity, this.#context, subscriberHash),
-      );
+      this.#add(ingressSwitch(observation, entity, this.#context, subscriberHash), now, events);
+      this.#add(gtLeasing(observation, entity, this.#context, subscriberHash), now, events);
     }
-    for (const contribution of contributions) {
-      if (contribution) events.push(...this.#alerts.contribute(contribution, now));
-    }
+  }
+
+  #add(contribution: Contribution | null, now: number, events: Alert[]): void {
+    if (contribution !== null) events.push(...this.#alerts.contribute(contribution, now));
   }
 
   /** Closes every minute that ends at or before the watermark, evaluating the windowed patterns. */
@@ -98,13 +95,11 @@ export class EntityStage {
   }
 
   #evaluate(entity: EntityState, minute: number, now: number, events: Alert[]): void {
-    for (const contribution of [
-      imsiHarvesting(entity, minute, this.#context),
-      scanning(entity, minute, this.#context),
-      volumeAnomaly(entity, minute, this.#context),
-    ]) {
-      if (contribution) events.push(...this.#alerts.contribute(contribution, now));
-    }
+    // Only sources with traffic are evaluated, and only they can have grown: expire here, not in a full sweep.
+    entity.expire(now, this.#idleMs);
+    this.#add(imsiHarvesting(entity, minute, this.#context), now, events);
+    this.#add(scanning(entity, minute, this.#context), now, events);
+    this.#add(volumeAnomaly(entity, minute, this.#context), now, events);
   }
 
   #entity(observation: Observation): EntityState {
@@ -134,13 +129,13 @@ export class EntityStage {
     if (record.protocol === 'MAP') {
       if (record.operation === MAP_OPS.sriForSm) {
         entity.count(minute, Measure.SriSm, amount);
-        if (subscriberHash !== null) entity.sriSmSubscribers.touch(subscriberHash, time);
+        if (subscriberHash !== null) entity.sriSmSubscribers.add(minute % RING_MINUTES, subscriberHash);
       } else if (record.operation === MAP_OPS.mtForwardSm) {
         entity.count(minute, Measure.MtForwardSm, amount);
       }
     }
     if (observation.scanningError) entity.count(minute, Measure.ScanningFailures, amount);
-    if (subscriberHash !== null) entity.subscribers.touch(subscriberHash, time);
+    if (subscriberHash !== null) entity.subscribers.add(minute % RING_MINUTES, subscriberHash);
     if (record.subscriberPlmn) entity.victimPlmns.touch(record.subscriberPlmn, time);
     entity.reporters.touch(record.reporter, time);
   }
@@ -159,7 +154,6 @@ export class EntityStage {
       this.#entities.delete(key);
       this.#evicted++;
     }
-    for (const entity of this.#entities.values()) entity.expire(now, this.#idleMs);
   }
 
   #evictOldest(): void {

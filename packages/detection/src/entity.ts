@@ -1,5 +1,6 @@
 import type { Observation } from './observation.js';
 import { RecencyMap } from './recency.js';
+import { SlotHashes } from './slot-hashes.js';
 import { MINUTE_MS, minuteOf } from './time.js';
 
 /** Minutes of per-minute counters kept per source: the longest pane-based window (imsi-harvesting, 15) plus slack. */
@@ -15,8 +16,7 @@ export const Measure = {
 export type Measure = (typeof Measure)[keyof typeof Measure];
 const MEASURES = 4;
 
-/** Subscribers remembered per source for distinct counts; beyond this a source is far past every threshold. */
-const RECENT_SUBSCRIBERS = 4096;
+const PROTOCOL_INDEX = { MAP: 0, CAP: 1, DIAMETER: 2 } as const;
 
 export interface OperationCounter {
   readonly protocol: Observation['record']['protocol'];
@@ -37,9 +37,11 @@ export class EntityState {
 
   readonly #slotMinute = new Float64Array(RING_MINUTES).fill(-1);
   readonly #counts = new Int32Array(RING_MINUTES * MEASURES);
-  readonly operations = new Map<string, OperationCounter>();
-  readonly subscribers = new RecencyMap<number>(RECENT_SUBSCRIBERS);
-  readonly sriSmSubscribers = new RecencyMap<number>(RECENT_SUBSCRIBERS);
+  /** Keyed by protocol index × 2^24 + operation code: a number, so no string is built per record. */
+  readonly operations = new Map<number, OperationCounter>();
+  /** Subscriber hashes per minute: every transaction's, and SRI-SM targets' alone (imsi-harvesting). */
+  readonly subscribers = new SlotHashes(RING_MINUTES);
+  readonly sriSmSubscribers = new SlotHashes(RING_MINUTES);
   readonly victimPlmns = new RecencyMap<string>(64);
   readonly reporters = new RecencyMap<string>(64);
   /** Location-revealing or category-1/2 targets' home countries, for gt-leasing. */
@@ -73,6 +75,8 @@ export class EntityState {
       this.#slotMinute[slot] = minute;
       this.#counts.fill(0, slot * MEASURES, slot * MEASURES + MEASURES);
       for (const counter of this.operations.values()) counter.slots[slot] = 0;
+      this.subscribers.clear(slot);
+      this.sriSmSubscribers.clear(slot);
       fresh = true;
     }
     const index = slot * MEASURES + measure;
@@ -82,7 +86,7 @@ export class EntityState {
 
   countOperation(observation: Observation, minute: number, amount: number): void {
     const { protocol, operation } = observation.record;
-    const key = `${protocol}:${operation}`;
+    const key = PROTOCOL_INDEX[protocol] * 0x1000000 + operation;
     let counter = this.operations.get(key);
     if (counter === undefined) {
       counter = { protocol, operation, slots: new Int32Array(RING_MINUTES) };
@@ -90,6 +94,19 @@ export class EntityState {
     }
     const slot = minute % RING_MINUTES;
     counter.slots[slot] = (counter.slots[slot] ?? 0) + amount;
+  }
+
+  /** The ring slots holding minutes [from, to] (slots recycled for newer minutes are skipped). */
+  *slotsBetween(from: number, to: number): IterableIterator<number> {
+    for (let minute = Math.max(from, to - RING_MINUTES + 1); minute <= to; minute++) {
+      const slot = minute % RING_MINUTES;
+      if (this.#slotMinute[slot] === minute) yield slot;
+    }
+  }
+
+  /** Distinct subscriber hashes over minutes [from, to]. */
+  subscribersBetween(hashes: SlotHashes, from: number, to: number): Set<number> {
+    return hashes.collect(this.slotsBetween(from, to), new Set());
   }
 
   /** Sum of a measure over minutes [from, to]; slots recycled for newer minutes count as zero. */
@@ -119,8 +136,6 @@ export class EntityState {
   /** Forgets what no window can need any more, so long-lived sources do not accumulate. */
   expire(nowMs: number, longestWindowMs: number): void {
     const horizon = nowMs - longestWindowMs;
-    this.subscribers.expireBefore(horizon);
-    this.sriSmSubscribers.expireBefore(horizon);
     this.victimPlmns.expireBefore(horizon);
     this.reporters.expireBefore(horizon);
     this.targetCountries.expireBefore(horizon);

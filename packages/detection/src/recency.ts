@@ -5,30 +5,46 @@
 export class RecencyMap<K> {
   readonly #entries = new Map<K, number>();
   readonly #limit: number;
+  /** No entry is older than this (a lower bound), so expiry passes that would remove nothing are skipped. */
+  #oldest = Number.POSITIVE_INFINITY;
+  /** The last inserted key: updating it in place keeps the order, so repeats of one key cost a single set. */
+  #newest: K | undefined;
 
   constructor(limit: number) {
     this.#limit = limit;
   }
 
   touch(key: K, timeMs: number): void {
+    if (key === this.#newest) {
+      if ((this.#entries.get(key) ?? Number.NEGATIVE_INFINITY) < timeMs) this.#entries.set(key, timeMs);
+      return;
+    }
     const previous = this.#entries.get(key);
     if (previous !== undefined) {
       if (previous >= timeMs) return;
       this.#entries.delete(key);
     }
     this.#entries.set(key, timeMs);
+    this.#newest = key;
+    if (timeMs < this.#oldest) this.#oldest = timeMs;
     if (this.#entries.size > this.#limit) {
       const oldest = this.#entries.keys().next();
-      if (!oldest.done) this.#entries.delete(oldest.value);
+      if (!oldest.done && oldest.value !== key) this.#entries.delete(oldest.value);
     }
   }
 
   /** Drops entries last seen before `timeMs`. Late records can leave an older entry behind a newer one; those
    * are dropped on a later pass. */
   expireBefore(timeMs: number): void {
+    if (timeMs <= this.#oldest) return;
+    this.#oldest = Number.POSITIVE_INFINITY;
     for (const [key, seen] of this.#entries) {
-      if (seen >= timeMs) break;
+      if (seen >= timeMs) {
+        this.#oldest = seen;
+        break;
+      }
       this.#entries.delete(key);
+      if (key === this.#newest) this.#newest = undefined;
     }
   }
 

@@ -9,7 +9,7 @@ import {
 import type { Detector } from './detector.js';
 
 export interface ScoreOutcome {
-  events: Alert[];
+  events: readonly Alert[];
   /** Set when the record was rejected: it goes to the dead-letter output instead of the detector. */
   deadLetter: DeadLetter | null;
 }
@@ -54,7 +54,7 @@ export class RecordScorer {
     return this.#count(this.#detector.flush());
   }
 
-  #count(events: Alert[]): Alert[] {
+  #count<T extends readonly Alert[]>(events: T): T {
     for (const event of events) {
       const kind = event.type.split('.')[3] ?? event.type;
       const byPattern = (this.counters.events[kind] ??= {});

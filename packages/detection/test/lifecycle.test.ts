@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { detector, GT, MIN, mapRecord, REPORTER, run, subscriber, T0, tickAt } from './helpers.js';
 
 const ati = (time: number, extra = {}) => mapRecord({ time, subscriber: subscriber(time), subscriberPlmn: REPORTER, ...extra });
-const types = (events: Alert[]) => events.map((e) => `${e.data.pattern}:${e.data.status}`);
+const types = (events: readonly Alert[]) => events.map((e) => `${e.data.pattern}:${e.data.status}`);
 
 describe('alert lifecycle', () => {
   it('opens once, updates at most once a minute, and resolves after an hour of quiet', () => {

@@ -2,7 +2,7 @@ import type { PatternId } from '@gtwatch/schema';
 import type { Contribution, Evidence } from '../contribution.js';
 import { type EntityState, Measure, minuteStart } from '../entity.js';
 import { MAP_OPS } from '../operations.js';
-import type { RecencyMap } from '../recency.js';
+import type { SlotHashes } from '../slot-hashes.js';
 import type { RuleContext } from './context.js';
 
 /** Window-based evidence for minutes [from, to], limited to minutes not yet reported to the same alert. */
@@ -12,7 +12,7 @@ function windowContribution(
   entity: EntityState,
   from: number,
   to: number,
-  subscribers: RecencyMap<number>,
+  subscribers: SlotHashes,
   evidence: Evidence,
   operationFilter?: (operation: number) => boolean,
 ): Contribution {
@@ -30,7 +30,7 @@ function windowContribution(
     operations,
     victimPlmns,
     victimCountries: victimPlmns.flatMap((plmn) => context.numbering.countryOfPlmn(plmn) ?? []),
-    subscriberHashes: subscribers.since(since),
+    subscriberHashes: entity.subscribersBetween(subscribers, from, to),
     reporters: [...entity.reporters.since(since)],
     locationReturned: false,
     evidence,
@@ -50,7 +50,7 @@ export function imsiHarvesting(entity: EntityState, minute: number, context: Rul
   const mtForwardSm = entity.sum(Measure.MtForwardSm, from, minute);
   const ratio = mtForwardSm / sriSm;
   if (ratio > maxMtForwardSmRatio) return null;
-  const distinct = entity.sriSmSubscribers.countSince(minuteStart(from));
+  const distinct = entity.subscribersBetween(entity.sriSmSubscribers, from, minute).size;
   if (distinct < minDistinctSubscribers) return null;
   const evidence = {
     windowMinutes,
@@ -75,7 +75,7 @@ export function scanning(entity: EntityState, minute: number, context: RuleConte
   const failures = entity.sum(Measure.ScanningFailures, from, minute);
   const ratio = failures / transactions;
   if (ratio < minFailureRatio) return null;
-  const distinct = entity.subscribers.countSince(minuteStart(from));
+  const distinct = entity.subscribersBetween(entity.subscribers, from, minute).size;
   if (distinct < minDistinctSubscribers) return null;
   const evidence = {
     windowMinutes,
