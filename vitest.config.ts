@@ -13,7 +13,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['{packages,services}/*/test/**/*.test.ts', 'test/unit/**/*.test.ts'],
+          include: ['{packages,services}/*/test/**/*.test.ts', 'test/unit/**/*.test.ts', 'test/quality/**/*.test.ts'],
           exclude: ['**/node_modules/**', '**/dist/**', '**/test/integration/**'],
           testTimeout: 20_000,
         },

@@ -1,6 +1,7 @@
 import type { Command } from './command.js';
 import { scoreCommand } from './commands/score.js';
+import { simulateCommand } from './commands/simulate.js';
 import { versionCommand } from './commands/version.js';
 
 /** Every subcommand, in the order `gtwatch help` lists them. */
-export const COMMANDS: readonly Command[] = [scoreCommand, versionCommand];
+export const COMMANDS: readonly Command[] = [scoreCommand, simulateCommand, versionCommand];
