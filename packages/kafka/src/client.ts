@@ -16,13 +16,25 @@ const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [KafkaLogLevel.DEBUG]: 'debug',
 };
 
+/**
+ * kafkajs' Connection logs every protocol error response at ERROR ("Response Heartbeat(key: 12, version: 3)" for
+ * REBALANCE_IN_PROGRESS during an ordinary rebalance, "Response Metadata" for a topic that does not exist yet), even
+ * though its callers retry or handle them. Real failures reach the service as rejected calls or `consumer.crash`, so
+ * these are warnings here and an ERROR from kafkajs still means something.
+ */
+export function levelOf(namespace: string, level: number, message: string): 'error' | 'warn' | 'info' | 'debug' {
+  const mapped = LEVELS[level] ?? 'info';
+  if (mapped === 'error' && namespace === 'Connection' && message.startsWith('Response ')) return 'warn';
+  return mapped;
+}
+
 /** Routes kafkajs' own logging into pino so client errors carry the service's fields and redaction. */
 function pinoLogCreator(logger: Logger): logCreator {
   const child = logger.child({ component: 'kafkajs' });
   return () =>
     ({ namespace, level, log }: LogEntry) => {
       const { message, ...extra } = log;
-      child[LEVELS[level] ?? 'info']({ namespace, ...extra }, message);
+      child[levelOf(namespace, level, message)]({ namespace, ...extra }, message);
     };
 }
 

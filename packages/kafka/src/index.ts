@@ -1,3 +1,37 @@
 export type { Kafka } from 'kafkajs';
+export { AlertRefusedError, alertRecord, assertPublishable, CLOUDEVENTS_CONTENT_TYPE, type PublishAlertOptions, publishAlert } from './alerts.js';
 export { createKafkaClient, type KafkaClientOptions } from './client.js';
-export { deleteTopics, ensureTopics, type TopicSpec } from './topics.js';
+export {
+  BatchConsumer,
+  type BatchConsumerHandlers,
+  type BatchConsumerOptions,
+  type BatchConsumerStatus,
+  type BatchContext,
+  type BatchHandler,
+  type CommitEntry,
+  type CommittedOffset,
+  type ConsumedBatch,
+  type PartitionLag,
+  type TopicPartitions,
+} from './consumer.js';
+export { type ConsumerLifecycleCallbacks, type CrashInfo, exitOnFatal, type FatalHandler, isFatalCrash, watchConsumer } from './crash.js';
+export { DeadLetterWriter, deadLetterRecord, REASON_HEADER } from './dead-letter.js';
+export { isIdempotenceRefused, Producer, type ProducerOptions, type SentRecords, type TopicRecords } from './producer.js';
+export { type ConsumedRecord, nextOffset, type OutgoingRecord, type RecordHeaders } from './records.js';
+export {
+  type Closer,
+  type ClosersResult,
+  runClosers,
+  type ShutdownHandle,
+  type ShutdownOptions,
+  shutdownOnSignals,
+} from './shutdown.js';
+export {
+  type DefaultTopicOptions,
+  defaultTopicSpecs,
+  deleteTopics,
+  describeTopics,
+  ensureTopics,
+  type TopicDescription,
+  type TopicSpec,
+} from './topics.js';
