@@ -51,7 +51,7 @@ export function explain(inputs: ExplanationInputs): string {
     case 'scanning':
       return `${source} sent ${num(ev.transactions)} transactions to ${num(ev.distinctSubscribers)} distinct subscribers in ${num(ev.windowMinutes)} minutes and ${num(ev.failurePercent)} % failed with errors that reveal unknown subscribers; this is a scan.`;
     case 'gt-spoofing':
-      return `${source} ${num(ev.explanation)}; the address does not match the network the traffic claims to come from.`;
+      return `${source} ${num(ev.explanation)}.`;
     case 'gt-leasing':
       return ev.leasedRange
         ? `${source} from a range marked leased (${num(ev.rangeOperator)}) sent ${operationsLabel(inputs.operations)}; leased Global Titles used for location and subscriber queries are the abuse regulators ban.`

@@ -20,7 +20,7 @@ export function vlrMismatch(observation: Observation, context: RuleContext, subs
     observation,
     {
       rule: 'location update whose VLR GT maps to another network or country than the calling GT',
-      explanation: `sent a location update naming VLR ${record.vlrGt}${vlrCountry ? ` (${vlrCountry})` : ''}, which is not in its own network`,
+      explanation: `sent a location update naming VLR ${record.vlrGt}${vlrCountry ? ` (${vlrCountry})` : ''}, which is not in its own network; a genuine VLR registers subscribers under its own address`,
       vlrGt: record.vlrGt,
       vlrPlmn: vlr.plmn,
       vlrCountry,
@@ -43,7 +43,7 @@ export function visitedPlmnMismatch(observation: Observation, subscriberHash: nu
     observation,
     {
       rule: 'Diameter ULR/AIR whose Visited-PLMN-Id differs from the PLMN of the Origin-Realm',
-      explanation: `sent a Diameter request claiming visited network ${record.visitedPlmn} from a realm of ${observation.sourcePlmn}`,
+      explanation: `sent a Diameter request claiming visited network ${record.visitedPlmn} from a realm of ${observation.sourcePlmn}; a genuine MME only registers subscribers in its own network`,
       visitedPlmn: record.visitedPlmn,
       realmPlmn: observation.sourcePlmn,
     },
@@ -77,7 +77,7 @@ export function ingressSwitch(
     entity.ingressLast - entity.ingressSince >= ingressMinMinutes * MINUTE_MS;
   const evidence = {
     rule: 'source established on one ingress arrived on another',
-    explanation: `arrived on ingress "${ingress}" after ${entity.ingressTransactions} transactions over ${Math.round((entity.ingressLast - entity.ingressSince) / MINUTE_MS)} minutes on "${previous}"`,
+    explanation: `arrived on ingress "${ingress}" after ${entity.ingressTransactions} transactions over ${Math.round((entity.ingressLast - entity.ingressSince) / MINUTE_MS)} minutes on "${previous}"; the same address injected through another carrier suggests spoofing`,
     previousIngress: previous ?? null,
     newIngress: ingress,
     transactionsOnPrevious: entity.ingressTransactions,
