@@ -57,8 +57,9 @@ export class RecordScorer {
   #count<T extends readonly Alert[]>(events: T): T {
     for (const event of events) {
       const kind = event.type.split('.')[3] ?? event.type;
-      const byPattern = (this.counters.events[kind] ??= {});
+      const byPattern = this.counters.events[kind] ?? {};
       byPattern[event.data.pattern] = (byPattern[event.data.pattern] ?? 0) + 1;
+      this.counters.events[kind] = byPattern;
     }
     return events;
   }
