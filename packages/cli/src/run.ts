@@ -1,4 +1,5 @@
 import { type Command, type CommandIo, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from './command.js';
+import { CommandFailure } from './environment.js';
 import { COMMANDS } from './registry.js';
 
 export function helpText(commands: readonly Command[] = COMMANDS): string {
@@ -46,8 +47,13 @@ export async function runCli(argv: readonly string[], io: CommandIo, commands = 
       io.stderr.write(`gtwatch ${command.name}: ${error.message}\n\nUsage: ${command.usage}\n`);
       return EXIT_USAGE;
     }
-    const message = error instanceof Error ? error.message : String(error);
-    io.stderr.write(`gtwatch ${command.name}: ${message}\n`);
+    if (error instanceof CommandFailure) {
+      io.stderr.write(`gtwatch ${command.name}: ${error.message}\n`);
+      return EXIT_FAILURE;
+    }
+    // Anything else is a bug: keep the stack so it can be reported.
+    const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    io.stderr.write(`gtwatch ${command.name}: ${detail}\n`);
     return EXIT_FAILURE;
   }
 }

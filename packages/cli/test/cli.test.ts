@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type Command, runCli, UsageError } from '../src/index.js';
+import { type Command, CommandFailure, runCli, UsageError } from '../src/index.js';
 import { captureIo } from './helpers.js';
 
 const echo: Command = {
@@ -8,7 +8,8 @@ const echo: Command = {
   usage: 'gtwatch echo [--fail|--bad] WORDS...',
   async run(args, io) {
     if (args.includes('--bad')) throw new UsageError('--bad is not an option');
-    if (args.includes('--fail')) throw new Error('reference data unreadable');
+    if (args.includes('--fail')) throw new CommandFailure('reference data unreadable');
+    if (args.includes('--bug')) throw new TypeError('x is undefined');
     io.stdout.write(`${args.join(' ')}\n`);
     return 0;
   },
@@ -49,6 +50,10 @@ describe('gtwatch', () => {
     const failing = captureIo();
     expect(await runCli(['echo', '--fail'], failing, [echo])).toBe(1);
     expect(failing.err()).toBe('gtwatch echo: reference data unreadable\n');
+
+    const bug = captureIo();
+    expect(await runCli(['echo', '--bug'], bug, [echo])).toBe(1);
+    expect(bug.err()).toMatch(/^gtwatch echo: TypeError: x is undefined\n\s+at /);
 
     const ok = captureIo();
     expect(await runCli(['echo', 'a', 'b'], ok, [echo])).toBe(0);
