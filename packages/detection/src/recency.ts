@@ -9,6 +9,7 @@ export class RecencyMap<K> {
   #oldest = Number.POSITIVE_INFINITY;
   /** The last inserted key: updating it in place keeps the order, so repeats of one key cost a single set. */
   #newest: K | undefined;
+  #newestTime = Number.NEGATIVE_INFINITY;
 
   constructor(limit: number) {
     this.#limit = limit;
@@ -16,7 +17,11 @@ export class RecencyMap<K> {
 
   touch(key: K, timeMs: number): void {
     if (key === this.#newest) {
-      if ((this.#entries.get(key) ?? Number.NEGATIVE_INFINITY) < timeMs) this.#entries.set(key, timeMs);
+      // Windows are minutes long: refreshing the same key more than once a second changes no answer.
+      if (timeMs - this.#newestTime >= 1000) {
+        this.#entries.set(key, timeMs);
+        this.#newestTime = timeMs;
+      }
       return;
     }
     const previous = this.#entries.get(key);
@@ -26,6 +31,7 @@ export class RecencyMap<K> {
     }
     this.#entries.set(key, timeMs);
     this.#newest = key;
+    this.#newestTime = timeMs;
     if (timeMs < this.#oldest) this.#oldest = timeMs;
     if (this.#entries.size > this.#limit) {
       const oldest = this.#entries.keys().next();
