@@ -3,21 +3,15 @@
  * @gtwatch/schema gives it (packages/schema/src/reasons.ts). `invalid-utf8` is not produced: the simulator emits
  * JavaScript strings, and a text line cannot carry bytes that are not UTF-8.
  */
+import { REJECT_REASONS, type RejectReason } from '@gtwatch/schema';
 import { Rng } from './prng.js';
 import type { Reporter, World } from './world.js';
 
-export const BAD_REASONS = [
-  'too-large',
-  'invalid-json',
-  'raw-identifier',
-  'not-an-object',
-  'subscriber-not-pseudonymous',
-  'unsupported-schema-version',
-  'missing-field',
-  'invalid-field',
-  'time-out-of-range',
-] as const;
-export type BadReason = (typeof BAD_REASONS)[number];
+/** Every reject reason of @gtwatch/schema except `invalid-utf8`, which a text line cannot carry. */
+export type BadReason = Exclude<RejectReason, 'invalid-utf8'>;
+export const BAD_REASONS: readonly BadReason[] = REJECT_REASONS.filter(
+  (reason): reason is BadReason => reason !== 'invalid-utf8',
+);
 
 type Kind = readonly [name: string, reason: BadReason];
 

@@ -3,6 +3,8 @@
  * categories of shared/spec/detection-v1.md, so that tests can check benign traffic against them.
  */
 
+import { PATTERN_IDS, type PatternId } from '@gtwatch/schema';
+
 /** MAP local operation codes (3GPP TS 29.002). */
 export const MAP = {
   updateLocation: 2,
@@ -137,15 +139,6 @@ export const MAP_LOCATION_UPDATING = codes(2, 23);
 export const MAP_SCANNING_ERRORS = codes(1, 5, 6, 27, 35, 36, 49);
 export const DIAMETER_SCANNING_ERRORS = codes(5001, 5420, 3002, 3003);
 
-/** The eight pattern ids of detection-v1.md. */
-export const PATTERNS = [
-  'category-1',
-  'category-2',
-  'velocity',
-  'imsi-harvesting',
-  'scanning',
-  'gt-spoofing',
-  'gt-leasing',
-  'volume-anomaly',
-] as const;
-export type Pattern = (typeof PATTERNS)[number];
+/** The eight pattern ids of detection-v1.md, as the alert contract defines them. */
+export const PATTERNS = PATTERN_IDS;
+export type Pattern = PatternId;
