@@ -131,9 +131,6 @@ export class AlertBook {
     return events;
   }
 
-  isOpen(pattern: PatternId, entityKey: string): boolean {
-    return this.#alerts.has(`${pattern}|${entityKey}`);
-  }
 
   #open(key: string, contribution: Contribution): AlertState {
     const state: AlertState = {

@@ -8,7 +8,7 @@ export {
   resolveDetectionConfig,
 } from './config.js';
 export { Detector, type DetectorOptions, type DetectorStats } from './detector.js';
-export { type Observation, observe } from './observation.js';
+export { Enricher, type Observation } from './observation.js';
 export { type Category, categoryOf, isLocationRevealing, isLocationUpdating, isScanningError, operationName } from './operations.js';
 export { RecordScorer, type ScoreOutcome, type ScorerCounters } from './record-scorer.js';
 export { mostRestrictive, scoreAlert, severityOf } from './scoring.js';

@@ -133,8 +133,3 @@ export class Enricher {
     };
   }
 }
-
-/** One-off enrichment without caches, for callers outside the hot path. */
-export function observe(record: SignallingSummary, numbering: Numbering): Observation {
-  return new Enricher(numbering).observe(record);
-}

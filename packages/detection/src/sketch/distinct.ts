@@ -30,20 +30,4 @@ export class DistinctCounter {
   get size(): number {
     return this.#exact ? this.#exact.size : (this.#sketch?.estimate() ?? 0);
   }
-
-  /** Distinct count of the union of several counters, without modifying them. */
-  static unionSize(counters: readonly DistinctCounter[]): number {
-    if (counters.length === 1) return counters[0]?.size ?? 0;
-    if (counters.every((counter) => counter.#exact !== null)) {
-      const union = new Set<number>();
-      for (const counter of counters) for (const hash of counter.#exact ?? []) union.add(hash);
-      return union.size;
-    }
-    const sketch = new HyperLogLog();
-    for (const counter of counters) {
-      if (counter.#sketch) sketch.merge(counter.#sketch);
-      else for (const hash of counter.#exact ?? []) sketch.add(hash);
-    }
-    return sketch.estimate();
-  }
 }

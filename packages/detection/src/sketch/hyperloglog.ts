@@ -19,16 +19,6 @@ export class HyperLogLog {
     if (rank > (this.registers[index] ?? 0)) this.registers[index] = rank;
   }
 
-  /** Register-wise max: the sketch of the union. */
-  merge(other: HyperLogLog): void {
-    const mine = this.registers;
-    const theirs = other.registers;
-    for (let i = 0; i < mine.length; i++) {
-      const value = theirs[i] ?? 0;
-      if (value > (mine[i] ?? 0)) mine[i] = value;
-    }
-  }
-
   estimate(): number {
     const m = this.registers.length;
     let sum = 0;
