@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXAMPLE_REFERENCE_DIR } from '@gtwatch/numbering';
-import { AlertSchema, DeadLetterSchema } from '@gtwatch/schema';
+import { AlertSchema, DeadLetterSchema, TrafficAggregateSchema } from '@gtwatch/schema';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../src/index.js';
 import { captureIo } from './helpers.js';
@@ -74,6 +74,18 @@ describe('gtwatch score', () => {
     expect(io.err()).toContain('records     6 (3 accepted, 0 late)');
     expect(io.err()).toContain('rejected    invalid-json 1, subscriber-not-pseudonymous 1, time-out-of-range 1');
     expect(io.err()).toContain('alerts      category-1 1');
+  });
+
+  it('writes per-minute traffic aggregates when asked', async () => {
+    const dir = workspace();
+    const io = captureIo(`${[record(1), record(2), record(90)].join('\n')}\n`);
+    const aggregates = join(dir, 'aggregates.ndjson');
+    const args = ['score', '--input', '-', '--output', join(dir, 'a'), '--dlq', join(dir, 'd'), '--reference', EXAMPLE_REFERENCE_DIR];
+    expect(await runCli([...args, '--aggregates', aggregates], io)).toBe(0);
+    const rows = readNdjson(aggregates).map((row) => TrafficAggregateSchema.parse(row));
+    expect(rows.reduce((sum, row) => sum + row.transactions, 0)).toBe(3);
+    expect(rows.every((row) => row.entity === '2250755512' && row.operation === 71)).toBe(true);
+    expect(await runCli([...args.slice(0, 3), '-', '--dlq', '-', '--reference', EXAMPLE_REFERENCE_DIR], captureIo())).toBe(2);
   });
 
   it('reads standard input and writes alerts to standard output', async () => {

@@ -1,5 +1,5 @@
 import type { Numbering } from '@gtwatch/numbering';
-import type { Alert, SignallingSummary } from '@gtwatch/schema';
+import type { Alert, SignallingSummary, TrafficAggregate } from '@gtwatch/schema';
 import type { EmitterIdentity } from './alert-book.js';
 import type { DetectionConfig } from './config.js';
 import { EntityStage } from './entity-stage.js';
@@ -14,6 +14,8 @@ export interface DetectorOptions {
   config: DetectionConfig;
   numbering: Numbering;
   emitter: EmitterIdentity;
+  /** Also roll inbound traffic up per minute × reporter × source × operation (see `takeAggregates`). */
+  aggregates?: boolean;
 }
 
 export interface DetectorStats {
@@ -45,7 +47,7 @@ export class Detector {
     const context: RuleContext = { config: options.config, numbering: options.numbering };
     this.#enricher = new Enricher(options.numbering);
     this.#latenessMs = options.config.allowedLatenessSeconds * 1000;
-    this.#entities = new EntityStage(context, options.emitter);
+    this.#entities = new EntityStage(context, options.emitter, options.aggregates ?? false);
     this.#subscribers = new SubscriberStage(context, options.emitter);
   }
 
@@ -72,6 +74,11 @@ export class Detector {
     this.#entities.flush(this.#now, events);
     this.#subscribers.flush(this.#now, events);
     return events;
+  }
+
+  /** Traffic aggregates of the minutes closed so far and not yet taken; empty unless enabled. */
+  takeAggregates(): readonly TrafficAggregate[] {
+    return this.#entities.takeAggregates();
   }
 
   get stats(): DetectorStats {

@@ -1,4 +1,4 @@
-import type { Alert } from '@gtwatch/schema';
+import type { Alert, TrafficAggregate } from '@gtwatch/schema';
 import { AlertBook, type EmitterIdentity } from './alert-book.js';
 import type { Contribution } from './contribution.js';
 import { EntityState, Measure, RING_MINUTES } from './entity.js';
@@ -10,6 +10,9 @@ import { gtLeasing } from './patterns/leasing.js';
 import { ingressSwitch, visitedPlmnMismatch, vlrMismatch } from './patterns/spoofing.js';
 import { imsiHarvesting, scanning, volumeAnomaly } from './patterns/windowed.js';
 import { MINUTE_MS, minuteOf } from './time.js';
+import { TrafficRollup } from './traffic-rollup.js';
+
+const NO_AGGREGATES: readonly TrafficAggregate[] = Object.freeze([]);
 
 /** Sweep idle sources every this many closed minutes. */
 const SWEEP_EVERY_MINUTES = 5;
@@ -34,14 +37,24 @@ export class EntityStage {
   /** Minutes up to and including this one are closed. */
   #closedThrough = Number.NEGATIVE_INFINITY;
   #evicted = 0;
+  #watermark = Number.NEGATIVE_INFINITY;
   readonly #idleMs: number;
+  /** Null when the caller does not want traffic aggregates. */
+  readonly #rollup: TrafficRollup | null;
+  readonly #aggregates: TrafficAggregate[] = [];
 
-  constructor(context: RuleContext, emitter: EmitterIdentity) {
+  constructor(context: RuleContext, emitter: EmitterIdentity, aggregates: boolean) {
+    this.#rollup = aggregates ? new TrafficRollup() : null;
     this.#context = context;
     this.#alerts = new AlertBook(context.config.alerts, emitter, (plmn) => context.numbering.countryOfPlmn(plmn));
     const { imsiHarvesting: imsi, scanning: scan, gtLeasing: leasing, gtSpoofing } = context.config;
     const longest = Math.max(imsi.windowMinutes, scan.windowMinutes, leasing.windowMinutes, gtSpoofing.ingressMinMinutes);
     this.#idleMs = (longest + 1) * MINUTE_MS + context.config.allowedLatenessSeconds * 1000;
+  }
+
+  /** Aggregates of the minutes closed since the last call. */
+  takeAggregates(): readonly TrafficAggregate[] {
+    return this.#aggregates.length === 0 ? NO_AGGREGATES : this.#aggregates.splice(0);
   }
 
   get stats(): EntityStageStats {
@@ -51,6 +64,7 @@ export class EntityStage {
   /** Scores one record; `now` is the stream's event time (the latest record time seen). */
   observe(observation: Observation, subscriberHash: number | null, now: number, events: Alert[]): void {
     if (observation.record.direction !== 'in') return;
+    this.#rollup?.add(observation, this.#minuteFor(observation.time), observation.time < this.#watermark, subscriberHash);
     this.#add(category1(observation, this.#context, subscriberHash), now, events);
     this.#add(category2(observation, this.#context, subscriberHash), now, events);
     this.#add(vlrMismatch(observation, this.#context, subscriberHash), now, events);
@@ -69,6 +83,7 @@ export class EntityStage {
 
   /** Closes every minute that ends at or before the watermark, evaluating the windowed patterns. */
   advance(watermark: number, now: number, events: Alert[]): void {
+    this.#watermark = watermark;
     const lastClosable = minuteOf(watermark) - 1;
     if (lastClosable <= this.#closedThrough) return;
     this.#closeThrough(lastClosable, now, events);
@@ -81,6 +96,7 @@ export class EntityStage {
   }
 
   #closeThrough(lastClosable: number, now: number, events: Alert[]): void {
+    this.#rollup?.close(lastClosable, this.#aggregates);
     const minutes = [...this.#pending.keys()].filter((minute) => minute <= lastClosable).sort((a, b) => a - b);
     for (const minute of minutes) {
       for (const entity of this.#pending.get(minute) ?? []) this.#evaluate(entity, minute, now, events);
@@ -115,8 +131,7 @@ export class EntityStage {
 
   #count(entity: EntityState, observation: Observation, subscriberHash: number | null): void {
     const { record, time } = observation;
-    // A record whose minute already closed is late: it is scored in the first open minute rather than dropped.
-    const minute = Math.max(minuteOf(time), this.#closedThrough + 1);
+    const minute = this.#minuteFor(time);
     const amount = record.count;
     if (entity.count(minute, Measure.Total, amount)) {
       this.#schedule(minute, entity);
@@ -138,6 +153,11 @@ export class EntityStage {
     if (subscriberHash !== null) entity.subscribers.add(minute % RING_MINUTES, subscriberHash);
     if (record.subscriberPlmn) entity.victimPlmns.touch(record.subscriberPlmn, time);
     entity.reporters.touch(record.reporter, time);
+  }
+
+  /** A record whose minute already closed is late: it counts in the first open minute rather than being dropped. */
+  #minuteFor(time: number): number {
+    return Math.max(minuteOf(time), this.#closedThrough + 1);
   }
 
   #schedule(minute: number, entity: EntityState): void {

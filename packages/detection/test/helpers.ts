@@ -68,11 +68,12 @@ export function subscriber(n: number, kind = 'imsi'): string {
   return `hs256.k1.${kind}.${n.toString(16).padStart(32, '0')}`;
 }
 
-export function detector(config: DetectionConfigInput = {}): Detector {
+export function detector(config: DetectionConfigInput = {}, aggregates = false): Detector {
   return new Detector({
     config: resolveDetectionConfig(config),
     numbering: exampleNumbering(),
     emitter: { service: 'score', instance: 'test' },
+    aggregates,
   });
 }
 

@@ -1,4 +1,5 @@
 // Public API of @gtwatch/schema. Internal helpers (redaction, messages, JSON Schema rendering) stay private.
+export { type TrafficAggregate, TrafficAggregateSchema } from './aggregate.js';
 export {
   ALERT_DATASCHEMA,
   ALERT_STATUS_BY_TYPE,

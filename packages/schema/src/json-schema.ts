@@ -5,6 +5,7 @@
  */
 import * as z from 'zod';
 import { ALERT_STATUS_BY_TYPE, AlertSchema, PATTERN_CATEGORY } from './alert.js';
+import { TrafficAggregateSchema } from './aggregate.js';
 import { DeadLetterSchema } from './dead-letter.js';
 import { DNS_NAME_MAX_LENGTH, DNS_NAME_PATTERN, GT_PATTERN } from './formats.js';
 import { SignallingSummarySchema } from './summary.js';
@@ -129,6 +130,17 @@ const CONTRACTS: readonly ContractSchema[] = [
       'a human message, where it was read, the reporter when known, and the original text with raw identifiers masked ' +
       '(first 5 characters kept, one * per remaining character; cut to 4096 characters when `truncated`).',
     schema: DeadLetterSchema,
+    io: 'output',
+  },
+  {
+    file: 'traffic-aggregate-v1.schema.json',
+    id: 'urn:gtwatch:schema:traffic-aggregate:1',
+    title: 'gtwatch traffic aggregate, version 1',
+    description:
+      'One minute of one source entity\'s inbound traffic for one reporter and operation, as published on ' +
+      'gtwatch.aggregates.v1 and written by `gtwatch score --aggregates`. Deterministic for a given input, so replays ' +
+      'produce identical rows. Carries counts only: never a subscriber pseudonym or a called GT.',
+    schema: TrafficAggregateSchema,
     io: 'output',
   },
 ];

@@ -28,6 +28,7 @@ test('the package exports the public API and nothing else', () => {
       'SEVERITIES',
       'SignallingSummarySchema',
       'TLP_LABELS',
+      'TrafficAggregateSchema',
       'parseSummary',
       'toDeadLetter',
     ].sort(),

@@ -7,7 +7,7 @@ import { openInput, readLines } from '../lines.js';
 import { LineWriter } from '../output.js';
 
 const USAGE =
-  'gtwatch score --input FILE|- --output FILE|- --dlq FILE --reference DIR [--config FILE] [--instance NAME]';
+  'gtwatch score --input FILE|- --output FILE|- --dlq FILE --reference DIR [--config FILE] [--aggregates FILE] [--instance NAME]';
 
 interface ScoreOptions {
   input: string;
@@ -15,6 +15,7 @@ interface ScoreOptions {
   dlq: string;
   reference: string;
   config: string | undefined;
+  aggregates: string | undefined;
   instance: string;
 }
 
@@ -29,6 +30,7 @@ function parseOptions(args: string[]): ScoreOptions {
         dlq: { type: 'string' },
         reference: { type: 'string' },
         config: { type: 'string' },
+        aggregates: { type: 'string' },
         instance: { type: 'string', default: 'offline' },
       },
       strict: true,
@@ -48,9 +50,11 @@ function parseOptions(args: string[]): ScoreOptions {
     dlq: required('dlq'),
     reference: required('reference'),
     config: typeof values.config === 'string' ? values.config : undefined,
+    aggregates: typeof values.aggregates === 'string' ? values.aggregates : undefined,
     instance: String(values.instance),
   };
-  if (options.dlq === '-' && options.output === '-') throw new UsageError('--output and --dlq cannot both be standard output');
+  const toStdout = [options.output, options.dlq, options.aggregates].filter((path) => path === '-').length;
+  if (toStdout > 1) throw new UsageError('only one of --output, --dlq and --aggregates can be standard output');
   if (!/^[A-Za-z0-9._-]{1,64}$/.test(options.instance)) throw new UsageError('--instance must be 1–64 chars of [A-Za-z0-9._-]');
   return options;
 }
@@ -76,7 +80,12 @@ async function score(options: ScoreOptions, io: CommandIo): Promise<number> {
   try {
     const config = options.config ? loadDetectionConfigFile(options.config) : DEFAULT_DETECTION_CONFIG;
     const numbering = createNumbering(loadReferenceData(options.reference));
-    detector = new Detector({ config, numbering, emitter: { service: 'score', instance: options.instance } });
+    detector = new Detector({
+      config,
+      numbering,
+      emitter: { service: 'score', instance: options.instance },
+      aggregates: options.aggregates !== undefined,
+    });
   } catch (error) {
     if (error instanceof ReferenceDataError || error instanceof ConfigFileError) {
       io.stderr.write(`gtwatch score: ${error.message}\n`);
@@ -87,6 +96,10 @@ async function score(options: ScoreOptions, io: CommandIo): Promise<number> {
   const scorer = new RecordScorer(detector);
   const output = LineWriter.open(options.output, io.stdout);
   const dlq = LineWriter.open(options.dlq, io.stdout);
+  const aggregates = options.aggregates === undefined ? null : LineWriter.open(options.aggregates, io.stdout);
+  const writeAggregates = async () => {
+    if (aggregates) for (const row of detector.takeAggregates()) await aggregates.write(JSON.stringify(row));
+  };
   const file = options.input === '-' ? '-' : options.input;
   const started = performance.now();
   for await (const line of readLines(openInput(options.input, io.stdin))) {
@@ -95,10 +108,13 @@ async function score(options: ScoreOptions, io: CommandIo): Promise<number> {
     const outcome = scorer.score(line.bytes, () => ({ kind: 'file', file, line: line.number }), Date.now());
     if (outcome.deadLetter) await dlq.write(JSON.stringify(outcome.deadLetter));
     for (const event of outcome.events) await output.write(JSON.stringify(event));
+    await writeAggregates();
   }
   for (const event of scorer.flush()) await output.write(JSON.stringify(event));
+  await writeAggregates();
   await output.close();
   await dlq.close();
+  await aggregates?.close();
   io.stderr.write(summary(scorer.counters, (performance.now() - started) / 1000, detector.stats.late));
   return EXIT_OK;
 }
