@@ -4,6 +4,7 @@ import type { EmitterIdentity } from './alert-book.js';
 import type { DetectionConfig } from './config.js';
 import { EntityStage } from './entity-stage.js';
 import { Enricher } from './observation.js';
+import { isLocationUpdating } from './operations.js';
 import type { RuleContext } from './patterns/context.js';
 import { murmur3 } from './sketch/hash.js';
 import { SubscriberStage } from './subscriber-stage.js';
@@ -16,6 +17,11 @@ export interface DetectorOptions {
   emitter: EmitterIdentity;
   /** Also roll inbound traffic up per minute × reporter × source × operation (see `takeAggregates`). */
   aggregates?: boolean;
+  /**
+   * Which stages run. Offline both do; the streaming scorer runs the source-keyed stage on the input partitions
+   * and the subscriber-keyed stage (velocity) behind the by-subscriber repartition topic. Default: both.
+   */
+  stages?: { source: boolean; subscriber: boolean };
 }
 
 export interface DetectorStats {
@@ -35,8 +41,8 @@ export interface DetectorStats {
 export class Detector {
   readonly #enricher: Enricher;
   readonly #latenessMs: number;
-  readonly #entities: EntityStage;
-  readonly #subscribers: SubscriberStage;
+  readonly #entities: EntityStage | null;
+  readonly #subscribers: SubscriberStage | null;
   /** Reused for every record: most records cause no event, so nothing is allocated for them. */
   readonly #events: Alert[] = [];
   #now = Number.NEGATIVE_INFINITY;
@@ -47,8 +53,9 @@ export class Detector {
     const context: RuleContext = { config: options.config, numbering: options.numbering };
     this.#enricher = new Enricher(options.numbering);
     this.#latenessMs = options.config.allowedLatenessSeconds * 1000;
-    this.#entities = new EntityStage(context, options.emitter, options.aggregates ?? false);
-    this.#subscribers = new SubscriberStage(context, options.emitter);
+    const stages = options.stages ?? { source: true, subscriber: true };
+    this.#entities = stages.source ? new EntityStage(context, options.emitter, options.aggregates ?? false) : null;
+    this.#subscribers = stages.subscriber ? new SubscriberStage(context, options.emitter) : null;
   }
 
   /** Scores one validated record and returns the alert events it causes, in order. */
@@ -59,11 +66,13 @@ export class Detector {
     if (observation.time > this.#now) this.#now = observation.time;
     const watermark = this.#now - this.#latenessMs;
     if (observation.time < watermark) this.#late++;
-    this.#entities.advance(watermark, this.#now, events);
-    this.#subscribers.advance(this.#now, events);
+    this.#entities?.advance(watermark, this.#now, events);
+    this.#subscribers?.advance(this.#now, events);
     const subscriberHash = record.subscriber === undefined ? null : murmur3(record.subscriber);
-    this.#entities.observe(observation, subscriberHash, this.#now, events);
-    if (SubscriberStage.wants(observation)) this.#subscribers.observe(observation, subscriberHash, this.#now, events);
+    this.#entities?.observe(observation, subscriberHash, this.#now, events);
+    if (this.#subscribers && SubscriberStage.wants(observation)) {
+      this.#subscribers.observe(observation, subscriberHash, this.#now, events);
+    }
     return events.length === 0 ? NO_EVENTS : events.splice(0);
   }
 
@@ -71,26 +80,31 @@ export class Detector {
   flush(): Alert[] {
     const events: Alert[] = [];
     if (this.#records === 0) return events;
-    this.#entities.flush(this.#now, events);
-    this.#subscribers.flush(this.#now, events);
+    this.#entities?.flush(this.#now, events);
+    this.#subscribers?.flush(this.#now, events);
     return events;
   }
 
   /** Traffic aggregates of the minutes closed so far and not yet taken; empty unless enabled. */
   takeAggregates(): readonly TrafficAggregate[] {
-    return this.#entities.takeAggregates();
+    return this.#entities?.takeAggregates() ?? [];
+  }
+
+  /** Whether the subscriber-keyed stage needs this record: the streaming scorer re-keys exactly these by subscriber. */
+  static concernsSubscriberStage(record: SignallingSummary): boolean {
+    return record.subscriber !== undefined && isLocationUpdating(record);
   }
 
   get stats(): DetectorStats {
-    const entities = this.#entities.stats;
-    const subscribers = this.#subscribers.stats;
+    const entities = this.#entities?.stats;
+    const subscribers = this.#subscribers?.stats;
     return {
       records: this.#records,
       late: this.#late,
-      entities: entities.entities,
-      evictedEntities: entities.evicted,
-      subscribers: subscribers.subscribers,
-      openAlerts: entities.openAlerts + subscribers.openAlerts,
+      entities: entities?.entities ?? 0,
+      evictedEntities: entities?.evicted ?? 0,
+      subscribers: subscribers?.subscribers ?? 0,
+      openAlerts: (entities?.openAlerts ?? 0) + (subscribers?.openAlerts ?? 0),
     };
   }
 }

@@ -3,6 +3,7 @@ import { AlertBook, type EmitterIdentity } from './alert-book.js';
 import type { Observation } from './observation.js';
 import type { RuleContext } from './patterns/context.js';
 import { VelocityTracker } from './patterns/velocity.js';
+import { ReorderBuffer } from './reorder-buffer.js';
 import { minuteOf } from './time.js';
 
 /**
@@ -12,15 +13,18 @@ import { minuteOf } from './time.js';
 export class SubscriberStage {
   readonly #velocity: VelocityTracker;
   readonly #alerts: AlertBook;
+  readonly #pending = new ReorderBuffer<{ observation: Observation; subscriberHash: number | null }>();
+  readonly #latenessMs: number;
   #lastTickMinute = Number.NEGATIVE_INFINITY;
 
   constructor(context: RuleContext, emitter: EmitterIdentity) {
+    this.#latenessMs = context.config.allowedLatenessSeconds * 1000;
     this.#velocity = new VelocityTracker(context);
     this.#alerts = new AlertBook(context.config.alerts, emitter, (plmn) => context.numbering.countryOfPlmn(plmn));
   }
 
-  get stats(): { subscribers: number; openAlerts: number } {
-    return { subscribers: this.#velocity.subscribers, openAlerts: this.#alerts.openAlerts };
+  get stats(): { subscribers: number; openAlerts: number; pending: number } {
+    return { subscribers: this.#velocity.subscribers, openAlerts: this.#alerts.openAlerts, pending: this.#pending.size };
   }
 
   /** Only location updates with a subscriber concern this stage: the ones to re-key in the pipeline. */
@@ -28,12 +32,21 @@ export class SubscriberStage {
     return observation.locationUpdating && observation.record.subscriber !== undefined;
   }
 
+  /** Location updates wait until the watermark passes them, then are judged in event-time order. */
   observe(observation: Observation, subscriberHash: number | null, now: number, events: Alert[]): void {
-    const contribution = this.#velocity.observe(observation, subscriberHash);
-    if (contribution) events.push(...this.#alerts.contribute(contribution, now));
+    this.#pending.push(observation.time, { observation, subscriberHash });
+    this.#release(now - this.#latenessMs, now, events);
+  }
+
+  #release(watermark: number, now: number, events: Alert[]): void {
+    this.#pending.releaseThrough(watermark, ({ observation, subscriberHash }) => {
+      const contribution = this.#velocity.observe(observation, subscriberHash);
+      if (contribution) events.push(...this.#alerts.contribute(contribution, now));
+    });
   }
 
   advance(now: number, events: Alert[]): void {
+    this.#release(now - this.#latenessMs, now, events);
     const minute = minuteOf(now);
     if (minute <= this.#lastTickMinute) return;
     this.#lastTickMinute = minute;
@@ -42,6 +55,7 @@ export class SubscriberStage {
   }
 
   flush(now: number, events: Alert[]): void {
+    this.#release(Number.POSITIVE_INFINITY, now, events);
     events.push(...this.#alerts.flush(now));
   }
 }
