@@ -10,7 +10,25 @@ describe('administrative commands', () => {
     expect(io.err()).toContain('CLICKHOUSE_DATABASE');
   });
 
+  it('stop a service at startup with one line when its reference data is missing', async () => {
+    const io = captureIo('', { PORT: '0', LOG_LEVEL: 'silent' });
+    const stderr = process.stderr.write;
+    let written = '';
+    process.stderr.write = ((chunk: string) => {
+      written += chunk;
+      return true;
+    }) as typeof process.stderr.write;
+    try {
+      expect(await runCli(['run', 'scorer'], io)).toBe(1);
+    } finally {
+      process.stderr.write = stderr;
+      process.exitCode = undefined;
+    }
+    expect(written).toContain('GTWATCH_REFERENCE_DIR is required');
+  });
+
   it('refuse unusable arguments', async () => {
+    expect(await runCli(['run', 'nothing'], captureIo())).toBe(2);
     expect(await runCli(['topics'], captureIo())).toBe(2);
     expect(await runCli(['topics', 'create', '--partitions', '0'], captureIo())).toBe(2);
     expect(await runCli(['migrate', '--force'], captureIo())).toBe(2);

@@ -4,11 +4,14 @@ import {
   type DeadLetterSource,
   parseSummary,
   type RejectReason,
+  type SignallingSummary,
   toDeadLetter,
 } from '@gtwatch/schema';
 import type { Detector } from './detector.js';
 
 export interface ScoreOutcome {
+  /** The validated record, or null when it was rejected. */
+  record: SignallingSummary | null;
   events: readonly Alert[];
   /** Set when the record was rejected: it goes to the dead-letter output instead of the detector. */
   deadLetter: DeadLetter | null;
@@ -44,10 +47,10 @@ export class RecordScorer {
     if (!parsed.ok) {
       const { rejection } = parsed;
       this.counters.rejected[rejection.reason] = (this.counters.rejected[rejection.reason] ?? 0) + 1;
-      return { events: [], deadLetter: toDeadLetter(rejection, source()) };
+      return { record: null, events: [], deadLetter: toDeadLetter(rejection, source()) };
     }
     this.counters.accepted++;
-    return { events: this.#count(this.#detector.process(parsed.record)), deadLetter: null };
+    return { record: parsed.record, events: this.#count(this.#detector.process(parsed.record)), deadLetter: null };
   }
 
   flush(): Alert[] {
