@@ -24,7 +24,7 @@ import {
   type Registry,
   startHealthServer,
 } from '@gtwatch/observability';
-import { type ScorerMetrics, scorerMetrics } from './metrics.js';
+import { scorerMetrics } from './metrics.js';
 import { type BatchOutputs, PartitionScorer } from './partition.js';
 
 export interface ScorerOptions {
