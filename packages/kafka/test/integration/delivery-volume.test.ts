@@ -1,17 +1,16 @@
 /**
- * Throughput of this adapter on the test broker: produce N records through `Producer` (idempotent, acks=-1, keyed,
- * 10 000 records per `send`), then consume them through `BatchConsumer` (trivial handler, one commit per batch).
- * N defaults to 100 000 per message size; KAFKA_THROUGHPUT_MESSAGES overrides it. Prints a table and checks only a
- * generous floor, so a slow machine does not fail the suite but a collapse (e.g. one request per record) does.
- * It also checks delivery: every sent value is read back, the idempotent producer stores no duplicate, and the
- * plain producer's duplicates (retried requests the broker had already appended) are counted, not hidden.
+ * Delivery at volume on the real broker: produce N records through `Producer` (idempotent, acks=-1, keyed, 10 000
+ * records per `send`), then consume them through `BatchConsumer` (one commit per batch). Every sent value is read
+ * back, the idempotent producer stores no duplicate, and the plain producer's duplicates (retried requests the broker
+ * had already appended) are counted, not hidden. N defaults to 20 000 per case (KAFKA_THROUGHPUT_MESSAGES overrides
+ * it). The rates it prints are for information only: speed is measured by benchmarks, never asserted by tests.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { BatchConsumer, ensureTopics, nextOffset, Producer, type ProducerOptions } from '../../src/index.js';
 import { testKafka, testLogger, topicJanitor, uniqueName } from './support.js';
 
 const logger = testLogger('throughput');
-const COUNT = Number(process.env.KAFKA_THROUGHPUT_MESSAGES ?? 100_000);
+const COUNT = Number(process.env.KAFKA_THROUGHPUT_MESSAGES ?? 20_000);
 const PARTITIONS = 6;
 const SEND_CHUNK = 10_000;
 
@@ -127,7 +126,5 @@ describe('Producer and BatchConsumer throughput', () => {
   ])('%s', async (label, size, options) => {
     const row = await measure(label.replace(/[^A-Za-z0-9]+/g, '-'), size, options);
     if (options.idempotent !== false) expect(row.duplicates).toBe(0);
-    expect(row.producePerSec).toBeGreaterThan(2_000);
-    expect(row.consumePerSec).toBeGreaterThan(2_000);
   });
 });
