@@ -1,6 +1,6 @@
 import { type Command, EXIT_OK, UsageError } from '../command.js';
 
-const SERVICES = ['scorer'] as const;
+const SERVICES = ['scorer', 'sink'] as const;
 
 export const runCommand: Command = {
   name: 'run',
@@ -14,6 +14,11 @@ export const runCommand: Command = {
         // Loaded on demand so the offline commands never pay for the services' dependencies.
         const { runScorer } = await import('@gtwatch/scorer');
         await runScorer(io.env);
+        return process.exitCode === undefined ? EXIT_OK : Number(process.exitCode);
+      }
+      case 'sink': {
+        const { runSink } = await import('@gtwatch/sink');
+        await runSink(io.env);
         return process.exitCode === undefined ? EXIT_OK : Number(process.exitCode);
       }
       default:
