@@ -8,8 +8,9 @@
  * but nothing is lost. Sends are serialised (one request at a time), which is what `maxInFlightRequests: 1` does
  * anyway and keeps kafkajs' sequence numbers consistent when callers send concurrently.
  */
-import { CompressionTypes, type Kafka, type Message, Partitioners, type Producer as KafkajsProducer, type ProducerConfig, type RecordMetadata } from 'kafkajs';
+import { CompressionTypes, type Kafka, type Message, type Producer as KafkajsProducer, type ProducerConfig, type RecordMetadata } from 'kafkajs';
 import type { Logger } from 'pino';
+import { createStablePartitioner } from './partitioner.js';
 import { type OutgoingRecord, toKafkaMessage } from './records.js';
 
 export interface ProducerOptions {
@@ -139,8 +140,8 @@ export class Producer {
 
   #create(idempotent: boolean): KafkajsProducer {
     const config: ProducerConfig = {
-      // murmur2 on the key, as the Java client: JS and Java producers put a key on the same partition.
-      createPartitioner: Partitioners.DefaultPartitioner,
+      // murmur2 on the key, as the Java client, and the same partition again when kafkajs retries.
+      createPartitioner: createStablePartitioner,
       allowAutoTopicCreation: false,
       idempotent,
       maxInFlightRequests: 1,
