@@ -54,10 +54,13 @@ export const ALERT_TYPES = [
   'org.gtwatch.alert.opened.v1',
   'org.gtwatch.alert.updated.v1',
   'org.gtwatch.alert.resolved.v1',
+  // Not in alert-v1.md's list: an operator's retraction of a false positive (`gtwatch alerts withdraw`). Consumers
+  // that only know the first three types can ignore it; those that know it drop the alert.
+  'org.gtwatch.alert.withdrawn.v1',
 ] as const;
 export type AlertType = (typeof ALERT_TYPES)[number];
 
-export const ALERT_STATUSES = ['open', 'update', 'resolved'] as const;
+export const ALERT_STATUSES = ['open', 'update', 'resolved', 'withdrawn'] as const;
 export type AlertStatus = (typeof ALERT_STATUSES)[number];
 
 /** alert-v1.md: `data.status` matches `type`. */
@@ -65,6 +68,7 @@ export const ALERT_STATUS_BY_TYPE: Readonly<Record<AlertType, AlertStatus>> = {
   'org.gtwatch.alert.opened.v1': 'open',
   'org.gtwatch.alert.updated.v1': 'update',
   'org.gtwatch.alert.resolved.v1': 'resolved',
+  'org.gtwatch.alert.withdrawn.v1': 'withdrawn',
 };
 
 export const ALERT_DATASCHEMA = 'urn:gtwatch:schema:alert:1';
@@ -109,6 +113,13 @@ export const AlertDataSchema = z.strictObject({
   operations: z.array(AlertOperationSchema),
   evidence: z.record(z.string(), z.unknown()),
   explanation: z.string().min(1),
+  /** Only on withdrawn events: who withdrew the alert and why. */
+  withdrawal: z
+    .strictObject({
+      reason: z.string().min(1).max(500),
+      by: z.string().min(1).max(200),
+    })
+    .optional(),
 });
 
 const AlertEnvelopeSchema = z.strictObject({
@@ -132,6 +143,13 @@ function statusIssue(alert: AlertEnvelope): Issue | undefined {
   const expected = ALERT_STATUS_BY_TYPE[alert.type];
   if (alert.data.status === expected) return undefined;
   return { path: ['data', 'status'], message: `data.status must be "${expected}" for type ${alert.type}` };
+}
+
+function withdrawalIssue(alert: AlertEnvelope): Issue | undefined {
+  const withdrawn = alert.data.status === 'withdrawn';
+  if (withdrawn === (alert.data.withdrawal !== undefined)) return undefined;
+  const message = withdrawn ? 'a withdrawn event must say who withdrew it and why' : 'only withdrawn events carry data.withdrawal';
+  return { path: ['data', 'withdrawal'], message };
 }
 
 function isSourceId(type: 'gt' | 'realm', id: string): boolean {
@@ -193,7 +211,7 @@ function evidenceIssue(alert: AlertEnvelope): Issue | undefined {
 }
 
 function crossFieldIssues(alert: AlertEnvelope): Issue[] {
-  const single = [statusIssue, categoryIssue, subscriberCountIssue, spanIssue, evidenceIssue].map((rule) => rule(alert));
+  const single = [statusIssue, withdrawalIssue, categoryIssue, subscriberCountIssue, spanIssue, evidenceIssue].map((rule) => rule(alert));
   return [...subjectIssues(alert), ...single.filter((issue): issue is Issue => issue !== undefined)];
 }
 

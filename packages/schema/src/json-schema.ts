@@ -70,7 +70,11 @@ function alertRules(): JsonSchema[] {
   const sourceId = at(['data', 'source'], { ...when(['type'], { const: 'gt' }, gtId), else: realmId });
   const fewSubscribers = at(['data', 'victims', 'subscribers'], { not: { minimum: 1, maximum: 9 } });
   const tlp = when(['tlp'], { enum: ['clear', 'green'] }, fewSubscribers);
-  return [...status, ...category, sourceId, tlp];
+  const withdrawal = {
+    ...when(['data', 'status'], { const: 'withdrawn' }, at(['data'], { required: ['withdrawal'] })),
+    else: at(['data'], { not: { required: ['withdrawal'] } }),
+  };
+  return [...status, ...category, sourceId, tlp, withdrawal];
 }
 
 function augmentAlert(generated: JsonSchema): JsonSchema {

@@ -24,6 +24,17 @@ describe('AlertSchema', () => {
     }
   });
 
+  test('a withdrawn event says who withdrew the alert and why; no other event carries that', () => {
+    const withdrawal = { reason: 'SMS hub onboarded late; traffic is contracted', by: 'analyst@234-91' };
+    const withdrawn = (a: Alert) => ({ ...a, type: 'org.gtwatch.alert.withdrawn.v1', data: { ...a.data, status: 'withdrawn', withdrawal } });
+    expect(issuesOf(withdrawn)).toEqual([]);
+    expect(issuesOf((a) => ({ ...a, type: 'org.gtwatch.alert.withdrawn.v1', data: { ...a.data, status: 'withdrawn' } }))).toEqual(['data.withdrawal']);
+    expect(issuesOf((a) => ({ ...a, data: { ...a.data, withdrawal } }))).toEqual(['data.withdrawal']);
+    expect(issuesOf((a) => ({ ...withdrawn(a), data: { ...withdrawn(a).data, withdrawal: { reason: '', by: 'x' } } }))).toEqual([
+      'data.withdrawal.reason',
+    ]);
+  });
+
   test('rejects a status that does not match the type', () => {
     expect(issuesOf((a) => ({ ...a, type: 'org.gtwatch.alert.resolved.v1' }))).toEqual(['data.status']);
     expect(issuesOf((a) => ({ ...a, data: { ...a.data, status: 'update' } }))).toEqual(['data.status']);

@@ -59,6 +59,11 @@ describe('the JSON Schema says what the zod schemas say', () => {
     expect(alertJson({ ...alert, data: { ...alert.data, evidence: { a: [{ calledGt: '1' }] } } })).toBe(false);
     const source = { ...alert.data.source, type: 'realm', id: 'not a realm' };
     expect(alertJson({ ...alert, subject: 'not a realm', data: { ...alert.data, source } })).toBe(false);
+    const withdrawal = { reason: 'false positive', by: 'analyst' };
+    const withdrawn = { ...alert, type: 'org.gtwatch.alert.withdrawn.v1', data: { ...alert.data, status: 'withdrawn', withdrawal } };
+    expect(alertJson(withdrawn)).toBe(true);
+    expect(alertJson({ ...withdrawn, data: { ...withdrawn.data, withdrawal: undefined } })).toBe(false);
+    expect(alertJson({ ...alert, data: { ...alert.data, withdrawal } })).toBe(false);
   });
 
   test('on random summary-like records, it accepts exactly what zod and the any-depth rule accept', () => {
