@@ -104,7 +104,8 @@ export const AlertRowSchema = z.strictObject({
 });
 export type AlertRow = z.output<typeof AlertRowSchema>;
 
-const STATUS_RANK: Readonly<Record<AlertRow['status'], number>> = { open: 0, update: 1, resolved: 2 };
+// A withdrawal is an operator's last word on an alert, so it outranks a resolution in the same millisecond.
+const STATUS_RANK: Readonly<Record<AlertRow['status'], number>> = { open: 0, update: 1, resolved: 2, withdrawn: 3 };
 
 function epochMs(text: string, field: string): number {
   const ms = Date.parse(text);
@@ -113,7 +114,7 @@ function epochMs(text: string, field: string): number {
 }
 
 /**
- * Orders an alert's events: event time in ms, then open < update < resolved for events in the same millisecond.
+ * Orders an alert's events: event time in ms, then open < update < resolved < withdrawn for events in the same millisecond.
  * Fits a safe integer until the year 4000.
  */
 export function alertSequence(timeMs: number, status: AlertRow['status']): number {
