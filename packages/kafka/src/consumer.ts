@@ -279,6 +279,14 @@ export class BatchConsumer {
     );
   }
 
+  /**
+   * Fetches `partition` from `offset` next (e.g. from `onAssigned`, to replay history that rebuilds state). Batches
+   * fetched before the seek are dropped, never delivered.
+   */
+  seek(topic: string, partition: number, offset: string): void {
+    this.#consumer.seek({ topic, partition, offset });
+  }
+
   /** The group's committed offsets and metadata for every partition of `topic` (what a new owner resumes from). */
   async fetchCommitted(topic: string): Promise<CommittedOffset[]> {
     const admin = await this.#adminClient();

@@ -17,6 +17,8 @@ export {
 export { type ConsumerLifecycleCallbacks, type CrashInfo, exitOnFatal, type FatalHandler, isFatalCrash, watchConsumer } from './crash.js';
 export { DeadLetterWriter, deadLetterRecord, REASON_HEADER } from './dead-letter.js';
 export { isIdempotenceRefused, Producer, type ProducerOptions, type SentRecords, type TopicRecords } from './producer.js';
+export { FencedError, type GroupOffsets, TransactionalProducer, type TransactionalProducerOptions } from './transactional-producer.js';
+export { isAuthenticationError, KafkaAuthenticationError, kafkajsSecurity } from './security.js';
 export { type ConsumedRecord, nextOffset, type OutgoingRecord, type RecordHeaders } from './records.js';
 export {
   type Closer,

@@ -1,0 +1,143 @@
+/**
+ * Transactional producer: a stream processor's outputs and its consumer offsets in one Kafka transaction, so either
+ * both become visible or neither does. Consumers reading with isolation `read_committed` (kafkajs' default) never see
+ * the records of an aborted or crashed transaction, and the group resumes from the offsets committed with the last
+ * committed transaction: a crash at any point neither loses nor repeats an output.
+ *
+ * The transactional id names one writer (e.g. `<prefix>-scorer-source-<instance>`): a restarted process with the same
+ * id fences its predecessor (its open transaction is aborted), which is what makes a SIGKILL safe. A fenced producer
+ * can never write again; `FencedError` tells the caller to stop.
+ */
+import { CompressionTypes, type Kafka, type Producer as KafkajsProducer } from 'kafkajs';
+import type { Logger } from 'pino';
+import type { CommitEntry } from './consumer.js';
+import { chunkRequests, type TopicRecords } from './producer.js';
+import { createStablePartitioner } from './partitioner.js';
+import { toKafkaMessage } from './records.js';
+
+export interface TransactionalProducerOptions {
+  logger: Logger;
+  /** Stable across restarts of the same writer, unique among concurrent writers. */
+  transactionalId: string;
+  /** The broker aborts a transaction left open longer than this (a hung or killed writer). Default 60 000 ms. */
+  transactionTimeoutMs?: number;
+  /** Broker-side wait for the in-sync replicas, per request. Default 30 000 ms. */
+  timeoutMs?: number;
+  /** See `ProducerOptions.maxRequestBytes`. Default 900 000. */
+  maxRequestBytes?: number;
+}
+
+export interface GroupOffsets {
+  groupId: string;
+  offsets: readonly CommitEntry[];
+}
+
+const FENCED = new Set(['INVALID_PRODUCER_EPOCH', 'PRODUCER_FENCED', 'TRANSACTIONAL_ID_AUTHORIZATION_FAILED']);
+
+/** Another process took over this transactional id (or it is not authorised): this writer must stop. */
+export class FencedError extends Error {
+  constructor(transactionalId: string, cause: unknown) {
+    super(`transactional producer ${transactionalId} was fenced by a newer instance or refused; it must stop`, { cause });
+    this.name = 'FencedError';
+  }
+}
+
+function isFenced(error: unknown): boolean {
+  const seen = new Set<unknown>();
+  let current: unknown = error;
+  while (current && typeof current === 'object' && !seen.has(current)) {
+    seen.add(current);
+    const { type, cause, originalError } = current as { type?: unknown; cause?: unknown; originalError?: unknown };
+    if (typeof type === 'string' && FENCED.has(type)) return true;
+    current = cause ?? originalError;
+  }
+  return false;
+}
+
+export class TransactionalProducer {
+  readonly #options: TransactionalProducerOptions;
+  readonly #logger: Logger;
+  readonly #producer: KafkajsProducer;
+  #queue: Promise<unknown> = Promise.resolve();
+  #connected = false;
+
+  constructor(kafka: Pick<Kafka, 'producer'>, options: TransactionalProducerOptions) {
+    this.#options = options;
+    this.#logger = options.logger.child({ component: 'kafka-transactional-producer', transactionalId: options.transactionalId });
+    this.#producer = kafka.producer({
+      createPartitioner: createStablePartitioner,
+      allowAutoTopicCreation: false,
+      idempotent: true,
+      maxInFlightRequests: 1,
+      transactionalId: options.transactionalId,
+      transactionTimeout: options.transactionTimeoutMs ?? 60_000,
+    });
+  }
+
+  /** Connects and registers the transactional id, fencing any earlier writer with the same id. */
+  async connect(): Promise<void> {
+    await this.#producer.connect();
+    // kafkajs asks for the producer id only when the first transaction begins; until then a predecessor with the
+    // same id is not fenced and could still commit. Beginning (and abandoning) an empty transaction fences it now,
+    // and also completes or aborts whatever transaction it left open.
+    const empty = await this.#producer.transaction();
+    await empty.abort();
+    this.#connected = true;
+  }
+
+  /**
+   * Sends the records and commits the offsets atomically. Transactions run one at a time in call order. On failure
+   * the transaction is aborted and the error rethrown (a `FencedError` when another writer took over).
+   */
+  publishAndCommit(batches: readonly TopicRecords[], commit: GroupOffsets): Promise<void> {
+    const run = this.#queue.then(() => this.#transaction(batches, commit));
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async #transaction(batches: readonly TopicRecords[], commit: GroupOffsets): Promise<void> {
+    if (!this.#connected) throw new Error('TransactionalProducer: connect() first');
+    const topicMessages = batches
+      .filter(({ records }) => records.length > 0)
+      .map(({ topic, records }) => ({ topic, messages: records.map(toKafkaMessage) }));
+    const transaction = await this.#producer.transaction();
+    try {
+      for (const request of chunkRequests(topicMessages, this.#options.maxRequestBytes ?? 900_000)) {
+        await transaction.sendBatch({
+          topicMessages: request,
+          acks: -1,
+          timeout: this.#options.timeoutMs ?? 30_000,
+          compression: CompressionTypes.None,
+        });
+      }
+      if (commit.offsets.length > 0) {
+        const byTopic = new Map<string, { partition: number; offset: string; metadata?: string }[]>();
+        for (const { topic, partition, offset, metadata } of commit.offsets) {
+          const partitions = byTopic.get(topic) ?? [];
+          partitions.push(metadata === undefined ? { partition, offset } : { partition, offset, metadata });
+          byTopic.set(topic, partitions);
+        }
+        await transaction.sendOffsets({
+          consumerGroupId: commit.groupId,
+          // kafkajs' typings omit `metadata`, but its TxnOffsetCommit encoder writes it.
+          topics: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })),
+        });
+      }
+      await transaction.commit();
+    } catch (error) {
+      if (isFenced(error)) throw new FencedError(this.#options.transactionalId, error);
+      this.#logger.warn({ err: error }, 'transaction failed; aborting it');
+      await transaction.abort().catch((abortError: unknown) => {
+        this.#logger.warn({ err: abortError }, 'abort failed; the broker aborts the transaction at its timeout');
+      });
+      throw error;
+    }
+  }
+
+  /** Waits for the transaction in progress, then closes the connection. */
+  async disconnect(): Promise<void> {
+    await this.#queue;
+    this.#connected = false;
+    await this.#producer.disconnect();
+  }
+}
