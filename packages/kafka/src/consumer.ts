@@ -100,7 +100,10 @@ export interface BatchConsumerOptions extends ConsumerLifecycleCallbacks {
   topics: string | RegExp | readonly (string | RegExp)[];
   fromBeginning?: boolean;
   logger: Logger;
-  /** Default 30 000 ms. */
+  /**
+   * Default 10 000 ms: how long the partitions of a member that died without leaving (SIGKILL, power loss) stay
+   * unassigned. Heartbeats go out every `heartbeatInterval` while batches run, so only a stalled process hits it.
+   */
   sessionTimeout?: number;
   /** Default 60 000 ms: how long members have to re-join during a rebalance. */
   rebalanceTimeout?: number;
@@ -174,7 +177,7 @@ export class BatchConsumer {
     this.#options = options;
     this.groupId = options.groupId;
     this.#logger = options.logger.child({ component: 'kafka-consumer', groupId: options.groupId });
-    const sessionTimeout = options.sessionTimeout ?? 30_000;
+    const sessionTimeout = options.sessionTimeout ?? 10_000;
     this.#heartbeatInterval = options.heartbeatInterval ?? Math.min(3_000, Math.floor(sessionTimeout / 3));
     const config: ConsumerConfig = {
       groupId: options.groupId,

@@ -42,17 +42,27 @@ export class FencedError extends Error {
   }
 }
 
-function isFenced(error: unknown): boolean {
+/** Does this error, or any error it wraps, carry one of these Kafka error types? */
+function hasErrorType(error: unknown, types: ReadonlySet<string>): boolean {
   const seen = new Set<unknown>();
   let current: unknown = error;
   while (current && typeof current === 'object' && !seen.has(current)) {
     seen.add(current);
     const { type, cause, originalError } = current as { type?: unknown; cause?: unknown; originalError?: unknown };
-    if (typeof type === 'string' && FENCED.has(type)) return true;
+    if (typeof type === 'string' && types.has(type)) return true;
     current = cause ?? originalError;
   }
   return false;
 }
+
+/**
+ * Right after a commit the coordinator is still writing the transaction markers and answers the next transaction's
+ * first request with CONCURRENT_TRANSACTIONS for a few milliseconds. kafkajs retries that for produce requests but
+ * not for AddOffsetsToTxn, so the whole transaction is retried here.
+ */
+const BUSY = new Set(['CONCURRENT_TRANSACTIONS']);
+const BUSY_RETRIES = 40;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class TransactionalProducer {
   readonly #options: TransactionalProducerOptions;
@@ -71,6 +81,10 @@ export class TransactionalProducer {
       maxInFlightRequests: 1,
       transactionalId: options.transactionalId,
       transactionTimeout: options.transactionTimeoutMs ?? 60_000,
+      // Right after a commit the coordinator is still writing the markers and answers CONCURRENT_TRANSACTIONS for a
+      // few milliseconds; kafkajs' default 300 ms first back-off would cost that on every transaction.
+      // Unbounded retries (of retriable errors only), as kafkajs requires for exactly-once.
+      retry: { initialRetryTime: 20, maxRetryTime: 1_000, retries: Number.MAX_SAFE_INTEGER },
     });
   }
 
@@ -97,6 +111,18 @@ export class TransactionalProducer {
 
   async #transaction(batches: readonly TopicRecords[], commit: GroupOffsets): Promise<void> {
     if (!this.#connected) throw new Error('TransactionalProducer: connect() first');
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.#attempt(batches, commit);
+        return;
+      } catch (error) {
+        if (!hasErrorType(error, BUSY) || attempt >= BUSY_RETRIES) throw error;
+        await sleep(Math.min(10 * 2 ** attempt, 250));
+      }
+    }
+  }
+
+  async #attempt(batches: readonly TopicRecords[], commit: GroupOffsets): Promise<void> {
     const topicMessages = batches
       .filter(({ records }) => records.length > 0)
       .map(({ topic, records }) => ({ topic, messages: records.map(toKafkaMessage) }));
@@ -125,8 +151,8 @@ export class TransactionalProducer {
       }
       await transaction.commit();
     } catch (error) {
-      if (isFenced(error)) throw new FencedError(this.#options.transactionalId, error);
-      this.#logger.warn({ err: error }, 'transaction failed; aborting it');
+      if (hasErrorType(error, FENCED)) throw new FencedError(this.#options.transactionalId, error);
+      if (!hasErrorType(error, BUSY)) this.#logger.warn({ err: error }, 'transaction failed; aborting it');
       await transaction.abort().catch((abortError: unknown) => {
         this.#logger.warn({ err: abortError }, 'abort failed; the broker aborts the transaction at its timeout');
       });

@@ -5,6 +5,12 @@ export function scorerMetrics(registry: Registry) {
   const registers = [registry];
   return {
     records: new Counter({ name: 'gtwatch_scorer_records_total', help: 'Records consumed', labelNames: ['topic'], registers }),
+    replayed: new Counter({
+      name: 'gtwatch_scorer_replayed_records_total',
+      help: 'Records replayed silently to rebuild partition state after an assignment',
+      labelNames: ['topic'],
+      registers,
+    }),
     rejected: new Counter({ name: 'gtwatch_scorer_rejected_total', help: 'Records dead-lettered, by reason', labelNames: ['reason'], registers }),
     late: new Counter({ name: 'gtwatch_scorer_late_records_total', help: 'Records older than the watermark (scored late)', registers }),
     alerts: new Counter({ name: 'gtwatch_scorer_alert_events_total', help: 'Alert events published', labelNames: ['pattern', 'type'], registers }),

@@ -2,6 +2,7 @@ import { Detector, type DetectionConfig, RecordScorer } from '@gtwatch/detection
 import type { ConsumedRecord, OutgoingRecord } from '@gtwatch/kafka';
 import type { Numbering } from '@gtwatch/numbering';
 import type { Alert, DeadLetter, TrafficAggregate } from '@gtwatch/schema';
+import { ReplayCheckpoints } from './replay.js';
 
 /** What one consumed batch produces; everything is published before the batch's offsets are committed. */
 export interface BatchOutputs {
@@ -18,6 +19,8 @@ export interface PartitionOptions {
   numbering: Numbering;
   instance: string;
   stage: 'source' | 'subscriber';
+  /** Event-time span of this stage's state (`stateHorizonMs`): what a new owner replays. */
+  horizonMs: number;
 }
 
 /**
@@ -28,9 +31,11 @@ export class PartitionScorer {
   readonly #scorer: RecordScorer;
   readonly #detector: Detector;
   readonly #stage: PartitionOptions['stage'];
+  readonly #checkpoints: ReplayCheckpoints;
 
   constructor(options: PartitionOptions) {
     this.#stage = options.stage;
+    this.#checkpoints = new ReplayCheckpoints(options.horizonMs);
     this.#detector = new Detector({
       config: options.config,
       numbering: options.numbering,
@@ -45,21 +50,31 @@ export class PartitionScorer {
     return this.#scorer.counters;
   }
 
-  /** Scores records in offset order. `nowMs` is the processor clock, used only to reject future timestamps. */
-  score(records: readonly ConsumedRecord[], nowMs: number): BatchOutputs {
+  /** Where a new owner must start replaying so that its state at `resumeOffset` equals this one's. */
+  replayFrom(resumeOffset: string): string {
+    return this.#checkpoints.replayFrom(resumeOffset);
+  }
+
+  /**
+   * Scores records in offset order. The "now" that bounds future timestamps is each record's Kafka timestamp, not
+   * the processor's clock, so a replay judges every record exactly as the first run did.
+   */
+  score(records: readonly ConsumedRecord[]): BatchOutputs {
     const outputs: BatchOutputs = { alerts: [], deadLetters: [], aggregates: [], bySubscriber: [], late: 0 };
     const lateBefore = this.#detector.stats.late;
+    let latestEventTime = Number.NEGATIVE_INFINITY;
     for (const record of records) {
       if (record.value === null) continue;
       const outcome = this.#scorer.score(
         record.value,
         () => ({ kind: 'kafka', topic: record.topic, partition: record.partition, offset: record.offset }),
-        nowMs,
+        record.timestamp,
       );
       if (outcome.deadLetter) {
         outputs.deadLetters.push(outcome.deadLetter);
         continue;
       }
+      if (outcome.record && outcome.record.time > latestEventTime) latestEventTime = outcome.record.time;
       outputs.alerts.push(...outcome.events);
       if (this.#stage === 'source') {
         for (const row of this.#detector.takeAggregates()) outputs.aggregates.push(row);
@@ -70,6 +85,8 @@ export class PartitionScorer {
       }
     }
     outputs.late = this.#detector.stats.late - lateBefore;
+    const first = records[0];
+    if (first !== undefined && latestEventTime > Number.NEGATIVE_INFINITY) this.#checkpoints.record(first.offset, latestEventTime);
     return outputs;
   }
 }

@@ -1,5 +1,5 @@
 import type { GtwatchConfig } from '@gtwatch/config';
-import { DEFAULT_DETECTION_CONFIG, type DetectionConfig } from '@gtwatch/detection';
+import { DEFAULT_DETECTION_CONFIG, type DetectionConfig, stateHorizonMs } from '@gtwatch/detection';
 import {
   AlertRefusedError,
   alertRecord,
@@ -11,8 +11,9 @@ import {
   type FatalHandler,
   nextOffset,
   type OutgoingRecord,
-  Producer,
+  type TopicPartitions,
   type TopicRecords,
+  TransactionalProducer,
 } from '@gtwatch/kafka';
 import { createNumbering, loadReferenceData, type Numbering } from '@gtwatch/numbering';
 import {
@@ -26,6 +27,7 @@ import {
 } from '@gtwatch/observability';
 import { scorerMetrics } from './metrics.js';
 import { type BatchOutputs, PartitionScorer } from './partition.js';
+import { decodeCommitMetadata, encodeCommitMetadata } from './replay.js';
 
 export interface ScorerOptions {
   logger?: Logger;
@@ -50,7 +52,14 @@ interface Stage {
   topic: string;
   groupId: string;
   consumer: BatchConsumer;
+  /** Publishes a batch's outputs and commits its offset in one transaction. */
+  producer: TransactionalProducer;
+  horizonMs: number;
   partitions: Map<number, PartitionScorer>;
+  /** Per partition being rebuilt: the committed offset below which outputs were already published. */
+  replayUntil: Map<number, bigint>;
+  /** Records replayed so far per partition being rebuilt (for the log line when it goes live). */
+  replayedCount: Map<number, number>;
 }
 
 /** Reference data is required: a scorer without it would call every source foreign. */
@@ -81,9 +90,6 @@ export async function startScorer(config: Readonly<GtwatchConfig>, options: Scor
   const health = await startHealthServer({ port: config.port, host: options.healthHost, registry, readiness, logger });
 
   const kafka = createKafkaClient({ brokers: config.kafka.brokers, clientId: `${config.kafka.clientId}-scorer`, logger });
-  const producer = new Producer(kafka, { logger });
-  await producer.connect();
-  readiness.set('producer', true);
 
   const fatal: FatalHandler =
     options.onFatal ??
@@ -104,9 +110,19 @@ export async function startScorer(config: Readonly<GtwatchConfig>, options: Scor
       logger: logger.child({ stage: name }),
       onFatal: fatal,
     }),
+    // One writer per stage and instance: a restarted instance fences the transactions its predecessor left open.
+    producer: new TransactionalProducer(kafka, {
+      logger: logger.child({ stage: name }),
+      transactionalId: `${config.topicPrefix}-scorer-${name}-${config.instance}`,
+    }),
+    horizonMs: stateHorizonMs(detection, name),
     partitions: new Map(),
+    replayUntil: new Map(),
+    replayedCount: new Map(),
   });
   const stages = [makeStage('source', config.topics.signalling), makeStage('subscriber', config.topics.bySubscriber)];
+  await Promise.all(stages.map((stage) => stage.producer.connect()));
+  readiness.set('producer', true);
 
   const publish = async (stage: Stage, batch: ConsumedBatch, outputs: BatchOutputs): Promise<void> => {
     const alerts: OutgoingRecord[] = [];
@@ -130,31 +146,82 @@ export async function startScorer(config: Readonly<GtwatchConfig>, options: Scor
       },
       { topic: config.topics.bySubscriber, records: outputs.bySubscriber },
     ].filter((entry) => entry.records.length > 0);
-    if (batches.length > 0) await producer.sendBatch(batches);
+    const emittedUntil = nextOffset(batch.lastOffset);
+    const replayFrom = partitionOf(stage, batch.partition).replayFrom(emittedUntil);
+    await stage.producer.publishAndCommit(batches, {
+      groupId: stage.groupId,
+      offsets: [{ topic: batch.topic, partition: batch.partition, offset: replayFrom, metadata: encodeCommitMetadata(emittedUntil) }],
+    });
     for (const deadLetter of outputs.deadLetters) metrics.rejected.inc({ reason: deadLetter.reason.code });
     metrics.aggregates.inc(outputs.aggregates.length);
     metrics.rekeyed.inc(outputs.bySubscriber.length);
     metrics.late.inc(outputs.late);
-    await stage.consumer.commit(batch.topic, batch.partition, nextOffset(batch.lastOffset));
+  };
+
+  const partitionOf = (stage: Stage, partition: number): PartitionScorer => {
+    let scorer = stage.partitions.get(partition);
+    if (scorer === undefined) {
+      scorer = new PartitionScorer({ config: detection, numbering, instance: config.instance, stage: stage.name, horizonMs: stage.horizonMs });
+      stage.partitions.set(partition, scorer);
+    }
+    return scorer;
+  };
+
+  /**
+   * A newly owned partition starts with empty state at the committed offset, which is the replay point: records up
+   * to the emitted-until offset stored with it are scored without publishing (their outputs were committed with
+   * it), which rebuilds the state; from there on the partition is live.
+   */
+  const rebuild = async (stage: Stage, assignment: TopicPartitions[]): Promise<void> => {
+    stage.partitions.clear();
+    stage.replayUntil.clear();
+    stage.replayedCount.clear();
+    const owned = assignment.find((a) => a.topic === stage.topic)?.partitions ?? [];
+    if (owned.length === 0) return;
+    const committed = await stage.consumer.fetchCommitted(stage.topic);
+    for (const { partition, offset, metadata } of committed) {
+      if (!owned.includes(partition) || offset === null) continue;
+      const emittedUntil = decodeCommitMetadata(metadata);
+      if (emittedUntil === null || BigInt(emittedUntil) <= BigInt(offset)) continue;
+      stage.replayUntil.set(partition, BigInt(emittedUntil));
+      logger.info({ stage: stage.name, partition, replayFrom: offset, emittedUntil }, 'rebuilding partition state by replay');
+    }
+  };
+
+  /** Scores the replayed part of a batch silently; returns the records still to score live. */
+  const replayed = (stage: Stage, batch: ConsumedBatch): ConsumedBatch['records'] => {
+    const until = stage.replayUntil.get(batch.partition);
+    if (until === undefined) return batch.records;
+    const split = batch.records.findIndex((record) => BigInt(record.offset) >= until);
+    const old = split === -1 ? batch.records : batch.records.slice(0, split);
+    partitionOf(stage, batch.partition).score(old);
+    metrics.replayed.inc({ topic: stage.name }, old.length);
+    const replayedSoFar = (stage.replayedCount.get(batch.partition) ?? 0) + old.length;
+    stage.replayedCount.set(batch.partition, replayedSoFar);
+    if (split === -1) return [];
+    stage.replayUntil.delete(batch.partition);
+    stage.replayedCount.delete(batch.partition);
+    logger.info({ stage: stage.name, partition: batch.partition, replayed: replayedSoFar }, 'partition state rebuilt; going live');
+    return batch.records.slice(split);
   };
 
   const run = async (stage: Stage): Promise<void> => {
-    // Eager rebalancing hands every partition back; state is rebuilt from what is fetched next.
-    const reset = () => stage.partitions.clear();
+    // Eager rebalancing hands every partition back; each newly owned partition's state is rebuilt by replay.
     await stage.consumer.start({
-      onAssigned: reset,
-      onRevoked: reset,
+      onAssigned: (assignment) => rebuild(stage, assignment),
+      onRevoked: () => {
+        stage.partitions.clear();
+        stage.replayUntil.clear();
+        stage.replayedCount.clear();
+      },
       eachBatch: async (batch, context) => {
         const timer = metrics.batchSeconds.startTimer({ topic: stage.name });
         metrics.batchSize.observe({ topic: stage.name }, batch.records.length);
-        metrics.records.inc({ topic: stage.name }, batch.records.length);
         metrics.lag.set({ topic: stage.topic, partition: String(batch.partition) }, Number(batch.offsetLag));
-        let partition = stage.partitions.get(batch.partition);
-        if (partition === undefined) {
-          partition = new PartitionScorer({ config: detection, numbering, instance: config.instance, stage: stage.name });
-          stage.partitions.set(batch.partition, partition);
-        }
-        const outputs = partition.score(batch.records, Date.now());
+        const live = replayed(stage, batch);
+        if (live.length === 0) return;
+        metrics.records.inc({ topic: stage.name }, live.length);
+        const outputs = partitionOf(stage, batch.partition).score(live);
         await context.heartbeat();
         await publish(stage, batch, outputs);
         timer();
@@ -171,7 +238,7 @@ export async function startScorer(config: Readonly<GtwatchConfig>, options: Scor
       readiness.shutdown();
       for (const stage of stages) await stage.consumer.drain();
       for (const stage of stages) await stage.consumer.disconnect();
-      await producer.disconnect();
+      for (const stage of stages) await stage.producer.disconnect();
       await health.close();
       logger.info('scorer stopped');
     })();
