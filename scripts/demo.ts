@@ -1,61 +1,188 @@
-// npm run demo (offline, until the streaming pipeline lands): simulate a labelled day of signalling from five
-// reporting operators with attack campaigns, score it with `gtwatch score`, and show what was found.
-import { mkdirSync, readFileSync } from 'node:fs';
+// npm run demo: the whole pipeline, live. Starts local Kafka and ClickHouse (or uses KAFKA_BROKERS / CLICKHOUSE_URL),
+// creates the topics and tables, runs the scorer and the sink (and the analyst API when it is built) as real
+// processes, feeds them simulated signalling with attack campaigns, and prints progress until Ctrl-C, which stops
+// everything the demo started.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '@gtwatch/cli';
-import { type Alert, AlertSchema } from '@gtwatch/schema';
-import type { Labels } from '@gtwatch/simulator';
-import { evaluate } from '../test/quality/evaluate.js';
+import { createClickHouseClient, queryRows, sql } from '@gtwatch/clickhouse';
+import { loadConfig } from '@gtwatch/config';
+import { BatchConsumer, createKafkaClient, type OutgoingRecord, Producer } from '@gtwatch/kafka';
+import { createLogger } from '@gtwatch/observability';
+import { simulate, writeReferenceFiles } from '@gtwatch/simulator';
+import { z } from 'zod';
+import { startLocalServices } from '../test/setup/local-services.js';
 
 const ROOT = join(import.meta.dirname, '..');
-const DIR = join(ROOT, '.local', 'demo');
-const RECORDS = Number(process.env.DEMO_RECORDS ?? 500_000);
+const DIR = join(ROOT, '.local', 'demo-live');
+const RATE = Number(process.env.DEMO_RATE ?? 5_000); // records per second offered to the pipeline
+const SEGMENT_RECORDS = 200_000; // one simulated 4-hour segment of traffic
+const SEGMENT_MINUTES = 240;
+const SEED = 2025;
+const PARTITIONS = 6;
+
+/** Operators key their records by source entity (signalling-summary-v1); a line that is not JSON goes unkeyed. */
+function sourceKey(line: string): string | null {
+  try {
+    const record = JSON.parse(line) as { protocol?: string; callingGt?: string; originRealm?: string };
+    return (record.protocol === 'DIAMETER' ? record.originRealm : record.callingGt) ?? null;
+  } catch {
+    return null;
+  }
+}
+
+const say = (text: string) => process.stdout.write(`${text}\n`);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+rmSync(DIR, { recursive: true, force: true });
 mkdirSync(DIR, { recursive: true });
 
-const io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: ROOT };
-const file = (name: string) => join(DIR, name);
+const given = { kafka: Boolean(process.env.KAFKA_BROKERS), clickhouse: Boolean(process.env.CLICKHOUSE_URL) };
+say(`[demo] ${given.kafka && given.clickhouse ? 'using the servers in the environment' : 'starting local Kafka and ClickHouse (deploy/local) …'}`);
+const services = given.kafka && given.clickhouse ? { env: {}, stop: async () => {} } : await startLocalServices(given);
+const referenceDir = join(DIR, 'reference');
+const env: Record<string, string> = {
+  ...(process.env as Record<string, string>),
+  ...services.env,
+  GTWATCH_TOPIC_PREFIX: process.env.GTWATCH_TOPIC_PREFIX ?? 'gtwatch',
+  CLICKHOUSE_DATABASE: process.env.CLICKHOUSE_DATABASE ?? 'gtwatch',
+  GTWATCH_REFERENCE_DIR: referenceDir,
+  LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+};
+const config = loadConfig(env);
+const children: { name: string; child: ChildProcess }[] = [];
+let stopping = false;
 
-async function gtwatch(args: string[]): Promise<void> {
-  process.stderr.write(`\n$ gtwatch ${args.map((a) => a.replace(`${ROOT}/`, '')).join(' ')}\n`);
-  const code = await runCli(args, io);
-  if (code !== 0) throw new Error(`gtwatch ${args[0]} exited with ${code}`);
+async function stopAll(code: number): Promise<never> {
+  if (stopping) process.exit(code);
+  stopping = true;
+  say('\n[demo] stopping the services …');
+  for (const { child } of children) child.kill('SIGTERM');
+  await Promise.all(children.map(({ child }) => (child.exitCode === null ? new Promise((resolve) => child.once('exit', resolve)) : null)));
+  await services.stop();
+  say('[demo] stopped everything the demo started.');
+  process.exit(code);
 }
+process.on('SIGINT', () => void stopAll(0));
+// Should the demo itself die, its services must not outlive it.
+process.on('exit', () => {
+  for (const { child } of children) if (child.exitCode === null) child.kill('SIGKILL');
+});
+process.on('SIGTERM', () => void stopAll(0));
 
-await gtwatch([
-  'simulate', '--records', String(RECORDS), '--seed', '2025', '--bad-rate', '0.001',
-  '--output', file('signalling.ndjson'), '--labels', file('labels.json'), '--reference-out', file('reference'),
-]);
-await gtwatch([
-  'score', '--input', file('signalling.ndjson'), '--output', file('alerts.ndjson'),
-  '--dlq', file('dead-letters.ndjson'), '--reference', file('reference'),
-]);
+try {
+  const io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env, cwd: ROOT };
+  const cli = async (args: string[]) => {
+    say(`[demo] $ gtwatch ${args.join(' ')}`);
+    if ((await runCli(args, io)) !== 0) throw new Error(`gtwatch ${args[0]} failed`);
+  };
+  await cli(['topics', 'create', '--partitions', String(PARTITIONS)]);
+  await cli(['migrate']);
+  // The simulator's world (operators, GT ranges, leased ranges) is the scorer's reference data.
+  await writeReferenceFiles(simulate({ seed: SEED, records: SEGMENT_RECORDS }).world, referenceDir);
 
-const alerts: Alert[] = readFileSync(file('alerts.ndjson'), 'utf8').split('\n').filter(Boolean).map((line) => AlertSchema.parse(JSON.parse(line)));
-const labels = JSON.parse(readFileSync(file('labels.json'), 'utf8')) as Labels;
-const deadLetters: Record<string, number> = {};
-for (const line of readFileSync(file('dead-letters.ndjson'), 'utf8').split('\n').filter(Boolean)) {
-  const code = (JSON.parse(line) as { reason: { code: string } }).reason.code;
-  deadLetters[code] = (deadLetters[code] ?? 0) + 1;
+  const start = (name: string, args: string[], port: number) => {
+    const child = spawn(process.execPath, [join(ROOT, 'packages/cli/bin/gtwatch.js'), ...args], {
+      env: { ...env, PORT: String(port), GTWATCH_INSTANCE: `demo-${name}` },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group: a terminal's Ctrl-C reaches only the demo, which then stops each service gracefully.
+      detached: true,
+    });
+    const log = createWriteStream(join(DIR, `${name}.log`));
+    child.stdout?.pipe(log);
+    child.stderr?.pipe(log);
+    child.once('exit', (code, signal) => {
+      if (!stopping) {
+        say(`[demo] ${name} exited (${signal ?? code}); see ${join(DIR, `${name}.log`)}`);
+        void stopAll(1);
+      }
+    });
+    children.push({ name, child });
+    say(`[demo] ${name} running: health and metrics on http://127.0.0.1:${port}/metrics, log ${join(DIR, `${name}.log`).replace(`${ROOT}/`, '')}`);
+  };
+  start('scorer', ['run', 'scorer'], 9464);
+  start('sink', ['run', 'sink'], 9465);
+
+  const logger = createLogger({ service: 'demo', level: 'warn' });
+  const kafka = createKafkaClient({ brokers: config.kafka.brokers, clientId: 'gtwatch-demo', logger });
+
+  // Alerts as the regulators' consumers see them.
+  const opened = new Map<string, number>();
+  let alertEvents = 0;
+  const latest: string[] = [];
+  const watcher = new BatchConsumer(kafka, { groupId: `demo-watch-${Date.now()}`, topics: config.topics.alerts, fromBeginning: false, logger });
+  await watcher.start({
+    eachBatch: async (batch) => {
+      for (const record of batch.records) {
+        const event = JSON.parse(record.value?.toString() ?? '{}') as { data?: { status?: string; pattern?: string; explanation?: string; severity?: string } };
+        alertEvents++;
+        if (event.data?.status === 'open' && event.data.pattern) {
+          opened.set(event.data.pattern, (opened.get(event.data.pattern) ?? 0) + 1);
+          latest.push(`[${event.data.severity}] ${event.data.explanation}`);
+          if (latest.length > 3) latest.shift();
+        }
+      }
+    },
+  });
+
+  // Live traffic: 4-hour segments of simulated signalling starting a day ago, offered at RATE records/s. Event time
+  // runs faster than the wall clock (the detector only knows event time) but never ahead of it.
+  const producer = new Producer(kafka, { logger });
+  await producer.connect();
+  let produced = 0;
+  const feed = async () => {
+    for (let segment = 0; !stopping; segment++) {
+      const begin = Date.now() - 24 * 3_600_000 + segment * SEGMENT_MINUTES * 60_000;
+      if (begin + SEGMENT_MINUTES * 60_000 > Date.now()) {
+        say('[demo] the simulated traffic has caught up with the present; waiting for Ctrl-C');
+        return;
+      }
+      const run = simulate({ seed: SEED, records: SEGMENT_RECORDS, start: new Date(begin).toISOString(), durationMinutes: SEGMENT_MINUTES, badRate: 0.001 });
+      let chunk: OutgoingRecord[] = [];
+      const tickMs = 200;
+      let next = Date.now();
+      for (const line of run.lines) {
+        if (stopping) return;
+        chunk.push({ key: sourceKey(line), value: line });
+        if (chunk.length >= (RATE * tickMs) / 1000) {
+          await producer.send(config.topics.signalling, chunk);
+          produced += chunk.length;
+          chunk = [];
+          next += tickMs;
+          await sleep(Math.max(0, next - Date.now()));
+        }
+      }
+      if (chunk.length > 0) await producer.send(config.topics.signalling, chunk);
+      produced += chunk.length;
+    }
+  };
+  const feeding = feed().catch((error: unknown) => {
+    say(`[demo] feeding failed: ${String(error)}`);
+    void stopAll(1);
+  });
+
+  const clickhouse = createClickHouseClient({ url: config.clickhouse.url, user: config.clickhouse.user, password: config.clickhouse.password, database: config.clickhouse.database });
+  say('[demo] feeding live traffic; progress every 5 s. Ctrl-C stops everything.\n');
+  let lastProduced = 0;
+  while (!stopping) {
+    await sleep(5_000);
+    const [row] = await queryRows(
+      clickhouse,
+      sql`SELECT toString(sum(transactions)) AS transactions, toString(uniqExact(entity)) AS sources FROM traffic_minute FINAL`,
+      z.object({ transactions: z.string(), sources: z.string() }),
+    ).catch(() => [undefined]);
+    const rate = Math.round((produced - lastProduced) / 5);
+    lastProduced = produced;
+    const byPattern = [...opened].sort().map(([pattern, n]) => `${pattern} ${n}`).join(', ') || 'none yet';
+    say(
+      `[demo] in ${produced.toLocaleString('en')} records (${rate.toLocaleString('en')}/s) · in ClickHouse ${Number(row?.transactions ?? 0).toLocaleString('en')} ` +
+        `transactions from ${row?.sources ?? 0} sources · ${alertEvents} alert events; opened by pattern: ${byPattern}`,
+    );
+    for (const line of latest.splice(0)) say(`         ${line}`);
+  }
+  await feeding;
+} catch (error) {
+  say(`[demo] ${error instanceof Error ? error.message : String(error)}`);
+  await stopAll(1);
 }
-
-process.stdout.write('\nOne alert per pattern, as a regulator would read it:\n');
-const seen = new Set<string>();
-for (const alert of alerts) {
-  if (alert.data.status !== 'open' || seen.has(alert.data.pattern)) continue;
-  seen.add(alert.data.pattern);
-  const { pattern, severity, score, jurisdictions } = alert.data;
-  process.stdout.write(`\n  [${severity.toUpperCase()} ${score}] ${pattern} → ${jurisdictions.join(', ') || 'no configured jurisdiction'}\n  ${alert.data.explanation}\n`);
-}
-
-const quality = evaluate(alerts, labels, deadLetters);
-process.stdout.write('\nAgainst the simulator’s ground truth:\n\n  pattern            campaigns  found  false positives\n');
-for (const p of quality.patterns) {
-  process.stdout.write(`  ${p.pattern.padEnd(18)} ${String(p.expected).padStart(9)}  ${String(p.found).padStart(5)}  ${String(p.falsePositives).padStart(15)}\n`);
-}
-process.stdout.write(
-  `\n  ${labels.benignEntities.length} benign sources, ${labels.nearMisses.length} near misses just below thresholds: ` +
-    `${quality.falsePositives.length} false positives. Dead letters by reason match the injected bad records: ` +
-    `${quality.deadLetterMismatches.length === 0 ? 'yes' : 'NO'}.\n`,
-);
-process.stdout.write(`\nFiles: ${DIR.replace(`${ROOT}/`, '')}/ (signalling.ndjson, alerts.ndjson, dead-letters.ndjson, labels.json, reference/)\n`);
-process.exitCode = quality.missed.length === 0 && quality.falsePositives.length === 0 ? 0 : 1;

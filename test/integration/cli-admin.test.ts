@@ -43,10 +43,10 @@ describe('gtwatch migrate and topics create against the real servers', () => {
     const first = io(env);
     expect(await runCli(['migrate'], first)).toBe(0);
     expect(first.out()).toContain('applied  1 ');
-    expect(first.out()).toContain(`database ${database}: 3 applied, 0 already up to date`);
+    expect(first.out()).toContain(`database ${database}: 4 applied, 0 already up to date`);
     const second = io(env);
     expect(await runCli(['migrate'], second)).toBe(0);
-    expect(second.out()).toBe(`database ${database}: 0 applied, 3 already up to date\n`);
+    expect(second.out()).toBe(`database ${database}: 0 applied, 4 already up to date\n`);
     const client = createClickHouseClient(clickHouseOptions(database));
     const tables = await (await client.query({ query: 'SELECT name FROM system.tables WHERE database = currentDatabase() ORDER BY name', format: 'JSONEachRow' })).json();
     await client.close();

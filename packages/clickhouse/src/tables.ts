@@ -21,7 +21,10 @@ export type TableName = (typeof TABLES)[keyof typeof TABLES];
 export const ENTITY_TYPE_ENUM = "Enum8('gt' = 1, 'realm' = 2)";
 export const PROTOCOL_ENUM = "Enum8('MAP' = 1, 'CAP' = 2, 'DIAMETER' = 3)";
 export const SEVERITY_ENUM = "Enum8('low' = 1, 'medium' = 2, 'high' = 3, 'critical' = 4)";
-export const ALERT_STATUS_ENUM = "Enum8('open' = 1, 'update' = 2, 'resolved' = 3)";
+/** The alert statuses of migration 3, frozen: an applied migration's text must never change (its checksum is kept). */
+const ALERT_STATUS_ENUM_V3 = "Enum8('open' = 1, 'update' = 2, 'resolved' = 3)";
+/** Since migration 4: operators' withdrawals of false positives (`gtwatch alerts withdraw`). */
+export const ALERT_STATUS_ENUM = "Enum8('open' = 1, 'update' = 2, 'resolved' = 3, 'withdrawn' = 4)";
 export const TLP_ENUM = "Enum8('clear' = 1, 'green' = 2, 'amber' = 3, 'amber+strict' = 4, 'red' = 5)";
 
 export const SCHEMA_MIGRATIONS_DDL = `CREATE TABLE IF NOT EXISTS {db}.schema_migrations
@@ -107,7 +110,7 @@ export const ALERTS_DDL = `CREATE TABLE IF NOT EXISTS {db}.alerts
     event_id           String,
     event_source       String,
     type               String,
-    status             ${ALERT_STATUS_ENUM},
+    status             ${ALERT_STATUS_ENUM_V3},
     pattern            String,
     category           Nullable(UInt8),
     severity           ${SEVERITY_ENUM},
@@ -140,3 +143,6 @@ ENGINE = ReplacingMergeTree(version)
 PARTITION BY toYYYYMM(event_time)
 ORDER BY (alert_id, event_id)
 SETTINGS index_granularity = 8192`;
+
+/** Adding an Enum8 value is a metadata-only change on 18.16 and on current servers. */
+export const ALERTS_STATUS_WITHDRAWN_DDL = `ALTER TABLE {db}.alerts MODIFY COLUMN status ${ALERT_STATUS_ENUM}`;

@@ -90,6 +90,11 @@ describe('migration checksums', () => {
           "create_alerts",
           "c73aec0f7deb",
         ],
+        [
+          4,
+          "alerts_status_withdrawn",
+          "d0a05b2066c8",
+        ],
       ]
     `);
   });

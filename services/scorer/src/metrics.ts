@@ -14,7 +14,6 @@ export function scorerMetrics(registry: Registry) {
     rejected: new Counter({ name: 'gtwatch_scorer_rejected_total', help: 'Records dead-lettered, by reason', labelNames: ['reason'], registers }),
     late: new Counter({ name: 'gtwatch_scorer_late_records_total', help: 'Records older than the watermark (scored late)', registers }),
     alerts: new Counter({ name: 'gtwatch_scorer_alert_events_total', help: 'Alert events published', labelNames: ['pattern', 'type'], registers }),
-    refused: new Counter({ name: 'gtwatch_scorer_alerts_refused_total', help: 'Alert events the TLP policy kept off the shared topic', labelNames: ['tlp'], registers }),
     aggregates: new Counter({ name: 'gtwatch_scorer_aggregates_total', help: 'Traffic aggregate rows published', registers }),
     rekeyed: new Counter({ name: 'gtwatch_scorer_rekeyed_total', help: 'Location updates re-keyed by subscriber', registers }),
     batchSeconds: new Histogram({

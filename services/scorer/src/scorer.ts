@@ -1,16 +1,13 @@
+import { createRefusalCounter, type RoutingPolicy, reportRefusals, routeAlerts, routingPolicy } from '@gtwatch/alerting';
 import type { GtwatchConfig } from '@gtwatch/config';
 import { DEFAULT_DETECTION_CONFIG, type DetectionConfig, stateHorizonMs } from '@gtwatch/detection';
 import {
-  AlertRefusedError,
-  alertRecord,
-  assertPublishable,
   BatchConsumer,
   type ConsumedBatch,
   createKafkaClient,
   deadLetterRecord,
   type FatalHandler,
   nextOffset,
-  type OutgoingRecord,
   type TopicPartitions,
   type TopicRecords,
   TransactionalProducer,
@@ -37,6 +34,11 @@ export interface ScorerOptions {
   onFatal?: FatalHandler;
   /** Bind the health server here (tests use 127.0.0.1 and port 0). */
   healthHost?: string;
+  /**
+   * Where alert events go and each topic's minimum TLP. Default: the shared topic, one topic per jurisdiction the
+   * detection config names, the alert-state topic, minimum `clear` everywhere and never `red`.
+   */
+  routing?: RoutingPolicy;
 }
 
 export interface ScorerHandle {
@@ -81,7 +83,9 @@ export async function startScorer(config: Readonly<GtwatchConfig>, options: Scor
   const logger = options.logger ?? createLogger({ service: 'scorer', level: config.logLevel, instance: config.instance });
   const registry = options.registry ?? createMetricsRegistry({ service: 'scorer', instance: config.instance });
   const metrics = scorerMetrics(registry);
+  const refusals = createRefusalCounter(registry);
   const detection = options.detection ?? DEFAULT_DETECTION_CONFIG;
+  const routing = options.routing ?? routingPolicy({ jurisdictions: detection.alerts.jurisdictions });
   const numbering = loadNumbering(config);
   const readiness = new Readiness();
   readiness.require('producer');
@@ -125,20 +129,10 @@ export async function startScorer(config: Readonly<GtwatchConfig>, options: Scor
   readiness.set('producer', true);
 
   const publish = async (stage: Stage, batch: ConsumedBatch, outputs: BatchOutputs): Promise<void> => {
-    const alerts: OutgoingRecord[] = [];
-    for (const alert of outputs.alerts) {
-      try {
-        assertPublishable(alert);
-        alerts.push(alertRecord(alert));
-        metrics.alerts.inc({ pattern: alert.data.pattern, type: alert.type.split('.')[3] ?? alert.type });
-      } catch (error) {
-        if (!(error instanceof AlertRefusedError)) throw error;
-        metrics.refused.inc({ tlp: alert.tlp });
-        logger.warn({ alertId: alert.data.alertId, tlp: alert.tlp }, error.message);
-      }
-    }
+    // Shared topic, each jurisdiction's topic and the alert-state topic, in the same transaction as everything else.
+    const routed = routeAlerts(outputs.alerts, routing, config.topics);
     const batches: TopicRecords[] = [
-      { topic: config.topics.alerts, records: alerts },
+      ...routed.batches,
       { topic: config.topics.deadLetter, records: outputs.deadLetters.map(deadLetterRecord) },
       {
         topic: config.topics.aggregates,
@@ -152,6 +146,8 @@ export async function startScorer(config: Readonly<GtwatchConfig>, options: Scor
       groupId: stage.groupId,
       offsets: [{ topic: batch.topic, partition: batch.partition, offset: replayFrom, metadata: encodeCommitMetadata(emittedUntil) }],
     });
+    reportRefusals(routed.refusals, { counter: refusals, logger });
+    for (const alert of outputs.alerts) metrics.alerts.inc({ pattern: alert.data.pattern, type: alert.type.split('.')[3] ?? alert.type });
     for (const deadLetter of outputs.deadLetters) metrics.rejected.inc({ reason: deadLetter.reason.code });
     metrics.aggregates.inc(outputs.aggregates.length);
     metrics.rekeyed.inc(outputs.bySubscriber.length);
