@@ -208,8 +208,9 @@ export class AlertBook {
     const wanted = new Set(this.#config.jurisdictions);
     const found = new Set<string>();
     for (const country of countries) {
-      const code = country?.toLowerCase();
-      if (code && wanted.has(code)) found.add(code);
+      if (country === null) continue;
+      const code = this.#config.territories[country] ?? country.toLowerCase();
+      if (wanted.has(code)) found.add(code);
     }
     return sorted(found);
   }

@@ -65,6 +65,15 @@ export const detectionConfigSchema = z
         resolveAfterQuietMinutes: minutes.default(60),
         minUpdateIntervalSeconds: z.number().min(0).default(60),
         jurisdictions: z.array(z.string().regex(/^[a-z]{2}$/)).default(['gb', 'us', 'ca', 'au', 'nz']),
+        /**
+         * Countries (ISO alpha-2, upper case) whose traffic a configured jurisdiction's regulator oversees besides its
+         * own: the US territories that share +1 and MCC 310–316, the Australian external territories that share +61.
+         * The Crown Dependencies (JE, GG, IM) share +44 and MCC 234 but have their own regulators, so they are not
+         * `gb`; add them here once one of them is onboarded. Every other country maps to its own code.
+         */
+        territories: z
+          .record(z.string().regex(/^[A-Z]{2}$/), z.string().regex(/^[a-z]{2}$/))
+          .default({ PR: 'us', GU: 'us', VI: 'us', AS: 'us', MP: 'us', CC: 'au', CX: 'au' }),
         defaultTlp: tlp.default('amber'),
         /** Labels per pattern; the most restrictive of the default, pattern and severity labels applies. */
         tlpByPattern: z.partialRecord(z.enum(PATTERN_IDS), tlp).default({}),

@@ -99,10 +99,18 @@ function probeNanpRegion(npa: string): string {
 }
 
 /**
+ * NANP area codes that belong to no country: toll-free 8XX, personal communications 5XX, 700 and 900 services.
+ * libphonenumber places them in the US (the main region of +1), but a GT there says nothing about the US, so it must
+ * not route an alert to the US regulator. (Canada's own non-geographic 600 and 622/633 stay Canadian.)
+ */
+const NANP_NON_GEOGRAPHIC = /^(?:500|5(?:2[1-9]|3[0-3]|44|66|77|88)|700|8(?:00|33|44|55|66|77|88)|900)$/;
+
+/**
  * GT digits (E.164, no '+') → country, uncached. Full numbers get libphonenumber's region, which splits shared
  * calling codes (+1 NANP, +44 GB/JE/GG/IM, +7 RU/KZ, +61 AU/CC/CX, +39 IT/VA, +47 NO/SJ, +262, +590, +599 …).
  * Partial GTs (CC only, CC+NDC, truncated) that libphonenumber cannot place fall back to the calling code's
- * main country, except +1 with at least an area code, which goes by the area code. libphonenumber still
+ * main country, except +1 with at least an area code, which goes by the area code (no country for the NANP's
+ * non-geographic codes). libphonenumber still
  * places some partial GTs from leading digits (+7701 → KZ, +447624 → IM); that answer is kept.
  */
 export function countryOfGtUncached(digits: string): GtCountry {
@@ -113,6 +121,7 @@ export function countryOfGtUncached(digits: string): GtCountry {
   const regions = regionsByCallingCode.get(callingCode) ?? [];
   // A single-region code needs no parse: libphonenumber would return that region or nothing.
   if (regions.length === 1) return result(callingCode, mainCountryOfCallingCode(callingCode));
+  if (callingCode === '1' && national.length >= 4 && NANP_NON_GEOGRAPHIC.test(national.slice(1, 4))) return result(callingCode, null);
   const parsed = parsePhoneNumberFromString(`+${national}`)?.country;
   if (parsed !== undefined) return result(callingCode, parsed);
   if (callingCode === '1' && national.length >= 4) {

@@ -58,10 +58,18 @@ describe('GT digits → country', () => {
     expect(country('1787')).toBe('PR');
     expect(country('1212')).toBe('US');
     expect(country('1242')).toBe('BS');
-    // Fewer digits than an area code, or toll-free: the main country.
+    // Fewer digits than an area code: the main country.
     expect(country('1')).toBe('US');
     expect(country('141')).toBe('US');
-    expect(country('1800')).toBe('US');
+  });
+
+  it('gives the NANP non-geographic codes no country, so they route to no regulator', () => {
+    for (const gt of ['1800', '18002345678', '18882345678', '15002345678', '15332345678', '19002345678']) {
+      expect(countryOfGt(gt)).toEqual({ country: null, callingCode: '1' });
+    }
+    // Canada's own non-geographic codes stay Canadian, and a geographic US area code stays US.
+    expect(country('16002345678')).toBe('CA');
+    expect(country('12025550123')).toBe('US');
   });
 
   it('splits +44 full numbers between GB and the Crown Dependencies', () => {
