@@ -71,7 +71,7 @@ describe('crash recovery: SIGKILL the scorer and the sink mid-stream', () => {
 
   afterAll(async () => {
     for (const child of running) child.kill('SIGKILL');
-    await deleteTopics(kafka, defaultTopicSpecs(topics, { signallingPartitions: SOURCE_PARTITIONS, jurisdictions: [] }).map((s) => s.topic));
+    await deleteTopics(kafka, defaultTopicSpecs(topics, { signallingPartitions: SOURCE_PARTITIONS, jurisdictions: ['gb', 'us', 'ca', 'au', 'nz'] }).map((s) => s.topic));
     await dropDatabase(admin, database);
     await admin.close();
   });
@@ -106,7 +106,7 @@ describe('crash recovery: SIGKILL the scorer and the sink mid-stream', () => {
 
     const referenceDir = mkdtempSync(join(tmpdir(), 'gtwatch-crash-ref-'));
     await writeReferenceFiles(run.world, referenceDir);
-    await ensureTopics(kafka, defaultTopicSpecs(topics, { signallingPartitions: SOURCE_PARTITIONS, jurisdictions: [] }));
+    await ensureTopics(kafka, defaultTopicSpecs(topics, { signallingPartitions: SOURCE_PARTITIONS, jurisdictions: ['gb', 'us', 'ca', 'au', 'nz'] }));
     await createDatabase(admin, database);
     const client = createClickHouseClient(clickHouseOptions(database));
     await migrate(client, database);

@@ -11,12 +11,15 @@ import {
   portSchema,
   topicPrefixSchema,
 } from './schema.js';
+import { type KafkaSecurity, readKafkaSecurity } from './kafka-security.js';
 import { type Env, readSecret } from './secrets.js';
 import { type TopicNames, topicNames } from './topics.js';
 
 export interface KafkaConfig {
   brokers: string[];
   clientId: string;
+  /** KAFKA_SECURITY_PROTOCOL and friends; PLAINTEXT (no SASL, no TLS) when unset. */
+  security: KafkaSecurity;
 }
 
 export interface ClickHouseConfig {
@@ -81,6 +84,7 @@ function describe(value: unknown): string {
 export function loadConfig(env: Env = process.env): Readonly<GtwatchConfig> {
   const issues: ConfigIssue[] = [];
   const picked = relevantEnv(env, issues);
+  const security = readKafkaSecurity(env, issues);
   const parsed = envSchema.safeParse(picked);
   if (!parsed.success) {
     const reasons = new Map<string, string[]>();
@@ -98,7 +102,7 @@ export function loadConfig(env: Env = process.env): Readonly<GtwatchConfig> {
 
   const e = parsed.data;
   return Object.freeze({
-    kafka: Object.freeze({ brokers: e.KAFKA_BROKERS, clientId: e.KAFKA_CLIENT_ID }),
+    kafka: Object.freeze({ brokers: e.KAFKA_BROKERS, clientId: e.KAFKA_CLIENT_ID, security }),
     clickhouse: Object.freeze({
       url: e.CLICKHOUSE_URL,
       user: e.CLICKHOUSE_USER,

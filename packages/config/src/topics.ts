@@ -8,6 +8,8 @@ export interface TopicNames {
   alertState: string;
   /** The per-jurisdiction alert topic, e.g. `gtwatch.alerts.v1.gb`. */
   alertsFor(jurisdiction: string): string;
+  /** One reporting operator's own input topic, e.g. `gtwatch.signalling.v1.234-15` (PLMN `MCC-MNC`). */
+  signallingFor(plmn: string): string;
 }
 
 export function topicNames(prefix: string): TopicNames {
@@ -19,5 +21,6 @@ export function topicNames(prefix: string): TopicNames {
     alerts: `${prefix}.alerts.v1`,
     alertState: `${prefix}.alert-state.v1`,
     alertsFor: (jurisdiction) => `${prefix}.alerts.v1.${jurisdiction.toLowerCase()}`,
+    signallingFor: (plmn) => `${prefix}.signalling.v1.${plmn}`,
   };
 }

@@ -1,5 +1,7 @@
+import type { KafkaSecurity } from '@gtwatch/config';
 import { Kafka, logLevel as KafkaLogLevel, type LogEntry, type logCreator } from 'kafkajs';
 import type { Logger } from 'pino';
+import { kafkajsSecurity } from './security.js';
 
 export interface KafkaClientOptions {
   brokers: readonly string[];
@@ -7,6 +9,8 @@ export interface KafkaClientOptions {
   logger: Logger;
   /** How long to wait for a TCP connection to a broker; short in tests so a missing broker fails fast. */
   connectionTimeoutMs?: number;
+  /** `config.kafka.security`: SASL and TLS settings; plain TCP without it. */
+  security?: KafkaSecurity;
 }
 
 const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
@@ -61,5 +65,6 @@ export function createKafkaClient(options: KafkaClientOptions): Kafka {
     connectionTimeout: options.connectionTimeoutMs ?? 3000,
     logLevel: kafkajsLevel(options.logger),
     logCreator: pinoLogCreator(options.logger),
+    ...(options.security ? kafkajsSecurity(options.security) : {}),
   });
 }

@@ -1,4 +1,21 @@
 export type { Kafka } from 'kafkajs';
+export {
+  type AclDiff,
+  type AclOperation,
+  type AclPatternType,
+  type AclResourceType,
+  accessPrincipals,
+  aclKey,
+  CLUSTER_RESOURCE,
+  diffAcls,
+  type ExistingAcl,
+  formatAclTable,
+  groupNames,
+  isManaged,
+  type PlannedAcl,
+  planAcls,
+} from './acl.js';
+export { type AppliedAcls, applyAcls, describeAllAcls } from './acl-admin.js';
 export { AlertRefusedError, alertRecord, assertPublishable, CLOUDEVENTS_CONTENT_TYPE, type PublishAlertOptions, publishAlert } from './alerts.js';
 export { createKafkaClient, type KafkaClientOptions } from './client.js';
 export {
@@ -34,6 +51,7 @@ export {
   deleteTopics,
   describeTopics,
   ensureTopics,
+  missingTopics,
   type TopicDescription,
   type TopicSpec,
 } from './topics.js';

@@ -62,6 +62,21 @@ export interface TopicDescription {
 const TOPIC_RESOURCE = 2 as ConfigResourceTypes;
 const TOPIC_CONFIG_SOURCE = 1;
 
+/**
+ * The topics among `topics` that do not exist (or that this client may not even describe). A service checks its
+ * inputs and outputs with this at startup: a producer would otherwise retry a missing topic for ever.
+ */
+export async function missingTopics(kafka: Kafka, topics: readonly string[]): Promise<string[]> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    return topics.filter((topic) => !existing.has(topic));
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 /** Partitions (leader, replicas, ISR) and configs of existing topics; fails for a topic that does not exist. */
 export async function describeTopics(kafka: Kafka, topics: readonly string[]): Promise<TopicDescription[]> {
   if (topics.length === 0) return [];

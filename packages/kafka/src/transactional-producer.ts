@@ -69,6 +69,7 @@ export class TransactionalProducer {
   readonly #logger: Logger;
   readonly #producer: KafkajsProducer;
   #queue: Promise<unknown> = Promise.resolve();
+  #waiting: { batches: readonly TopicRecords[]; commit: GroupOffsets; resolve: () => void; reject: (error: unknown) => void }[] = [];
   #connected = false;
 
   constructor(kafka: Pick<Kafka, 'producer'>, options: TransactionalProducerOptions) {
@@ -100,20 +101,40 @@ export class TransactionalProducer {
   }
 
   /**
-   * Sends the records and commits the offsets atomically. Transactions run one at a time in call order. On failure
-   * the transaction is aborted and the error rethrown (a `FencedError` when another writer took over).
+   * Sends the records and commits the offsets atomically. Transactions run one at a time; calls made while one is
+   * running are committed together in the next (group commit), which is what lets several partitions' batches
+   * share the fixed cost of a transaction. Each call's records keep their order. On failure the transaction is
+   * aborted and every call in it rejects (with a `FencedError` when another writer took over).
    */
   publishAndCommit(batches: readonly TopicRecords[], commit: GroupOffsets): Promise<void> {
-    const run = this.#queue.then(() => this.#transaction(batches, commit));
-    this.#queue = run.catch(() => undefined);
-    return run;
+    return new Promise((resolve, reject) => {
+      this.#waiting.push({ batches, commit, resolve, reject });
+      if (this.#waiting.length === 1) this.#queue = this.#queue.then(() => this.#commitWaiting());
+    });
   }
 
-  async #transaction(batches: readonly TopicRecords[], commit: GroupOffsets): Promise<void> {
+  /** Runs one transaction for every call waiting now. */
+  async #commitWaiting(): Promise<void> {
+    const calls = this.#waiting.splice(0);
+    if (calls.length === 0) return;
+    const offsets = new Map<string, CommitEntry[]>();
+    for (const { commit } of calls) offsets.set(commit.groupId, [...(offsets.get(commit.groupId) ?? []), ...commit.offsets]);
+    try {
+      await this.#transaction(
+        calls.flatMap((call) => call.batches),
+        [...offsets].map(([groupId, entries]) => ({ groupId, offsets: entries })),
+      );
+      for (const call of calls) call.resolve();
+    } catch (error) {
+      for (const call of calls) call.reject(error);
+    }
+  }
+
+  async #transaction(batches: readonly TopicRecords[], commits: readonly GroupOffsets[]): Promise<void> {
     if (!this.#connected) throw new Error('TransactionalProducer: connect() first');
     for (let attempt = 0; ; attempt++) {
       try {
-        await this.#attempt(batches, commit);
+        await this.#attempt(batches, commits);
         return;
       } catch (error) {
         if (!hasErrorType(error, BUSY) || attempt >= BUSY_RETRIES) throw error;
@@ -122,7 +143,7 @@ export class TransactionalProducer {
     }
   }
 
-  async #attempt(batches: readonly TopicRecords[], commit: GroupOffsets): Promise<void> {
+  async #attempt(batches: readonly TopicRecords[], commits: readonly GroupOffsets[]): Promise<void> {
     const topicMessages = batches
       .filter(({ records }) => records.length > 0)
       .map(({ topic, records }) => ({ topic, messages: records.map(toKafkaMessage) }));
@@ -136,7 +157,8 @@ export class TransactionalProducer {
           compression: CompressionTypes.None,
         });
       }
-      if (commit.offsets.length > 0) {
+      for (const commit of commits) {
+        if (commit.offsets.length === 0) continue;
         const byTopic = new Map<string, { partition: number; offset: string; metadata?: string }[]>();
         for (const { topic, partition, offset, metadata } of commit.offsets) {
           const partitions = byTopic.get(topic) ?? [];

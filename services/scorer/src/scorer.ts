@@ -7,6 +7,7 @@ import {
   createKafkaClient,
   deadLetterRecord,
   type FatalHandler,
+  missingTopics,
   nextOffset,
   type TopicPartitions,
   type TopicRecords,
@@ -93,7 +94,30 @@ export async function startScorer(config: Readonly<GtwatchConfig>, options: Scor
   readiness.require('subscriber-stage');
   const health = await startHealthServer({ port: config.port, host: options.healthHost, registry, readiness, logger });
 
-  const kafka = createKafkaClient({ brokers: config.kafka.brokers, clientId: `${config.kafka.clientId}-scorer`, logger });
+  const kafka = createKafkaClient({
+    brokers: config.kafka.brokers,
+    clientId: `${config.kafka.clientId}-scorer`,
+    logger,
+    security: config.kafka.security,
+  });
+
+  const needed = [
+    config.topics.signalling,
+    config.topics.bySubscriber,
+    config.topics.deadLetter,
+    config.topics.aggregates,
+    config.topics.alerts,
+    config.topics.alertState,
+    ...routing.jurisdictions.map((j) => config.topics.alertsFor(j)),
+  ];
+  const missing = await missingTopics(kafka, needed);
+  if (missing.length > 0) {
+    await health.close();
+    throw new Error(
+      `topics missing: ${missing.join(', ')}. Create them with \`gtwatch topics create\` (same GTWATCH_TOPIC_PREFIX; ` +
+        `--jurisdictions for the per-jurisdiction alert topics) before starting the scorer.`,
+    );
+  }
 
   const fatal: FatalHandler =
     options.onFatal ??
@@ -113,6 +137,11 @@ export async function startScorer(config: Readonly<GtwatchConfig>, options: Scor
       fromBeginning: true,
       logger: logger.child({ stage: name }),
       onFatal: fatal,
+      // Several partitions' batches in flight at once: one is scored while others wait for their transaction, and
+      // batches that wait together are committed in one transaction (see TransactionalProducer).
+      partitionsConsumedConcurrently: 8,
+      maxBytesPerPartition: 4 * 1_048_576,
+      maxBytes: 32 * 1_048_576,
     }),
     // One writer per stage and instance: a restarted instance fences the transactions its predecessor left open.
     producer: new TransactionalProducer(kafka, {

@@ -129,7 +129,12 @@ export async function startSink(config: Readonly<GtwatchConfig>, options: SinkOp
   const readiness = new Readiness();
   for (const condition of [READY_SCHEMA, READY_CONSUMER, READY_CLICKHOUSE]) readiness.require(condition);
 
-  const kafka = options.kafka ?? createKafkaClient({ brokers: config.kafka.brokers, clientId: `${config.kafka.clientId}-sink`, logger: baseLogger });
+  const kafka = options.kafka ?? createKafkaClient({
+      brokers: config.kafka.brokers,
+      clientId: `${config.kafka.clientId}-sink`,
+      logger: baseLogger,
+      security: config.kafka.security,
+    });
   const consumer = new BatchConsumer(kafka, {
     groupId,
     topics: [topics.aggregates, topics.alerts],

@@ -60,7 +60,7 @@ function jurisdictionOption(values: Values): string | undefined {
 }
 
 function kafkaOf(config: Readonly<GtwatchConfig>, logger: Logger): Kafka {
-  return createKafkaClient({ brokers: config.kafka.brokers, clientId: `${config.kafka.clientId}-alerts`, logger });
+  return createKafkaClient({ brokers: config.kafka.brokers, clientId: `${config.kafka.clientId}-alerts`, logger, security: config.kafka.security });
 }
 
 function kafkaFailure(config: Readonly<GtwatchConfig>, error: unknown): CommandFailure {

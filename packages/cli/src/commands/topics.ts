@@ -36,7 +36,12 @@ export const topicsCommand: Command = {
       replicationFactor: positiveInt('replication-factor', parsed.values['replication-factor'], 1),
       jurisdictions,
     });
-    const kafka = createKafkaClient({ brokers: config.kafka.brokers, clientId: config.kafka.clientId, logger: commandLogger('topics', config) });
+    const kafka = createKafkaClient({
+      brokers: config.kafka.brokers,
+      clientId: config.kafka.clientId,
+      logger: commandLogger('topics', config),
+      security: config.kafka.security,
+    });
     let created: string[];
     try {
       created = await ensureTopics(kafka, specs);

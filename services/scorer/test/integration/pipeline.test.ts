@@ -58,7 +58,7 @@ describe('scorer on the real broker', () => {
 
   afterAll(async () => {
     await scorer?.stop();
-    const specs = defaultTopicSpecs(topics, { signallingPartitions: SOURCE_PARTITIONS, jurisdictions: [] });
+    const specs = defaultTopicSpecs(topics, { signallingPartitions: SOURCE_PARTITIONS, jurisdictions: ['gb', 'us', 'ca', 'au', 'nz'] });
     await deleteTopics(kafka, specs.map((spec) => spec.topic));
   });
 
@@ -70,7 +70,7 @@ describe('scorer on the real broker', () => {
 
     const referenceDir = mkdtempSync(join(tmpdir(), 'gtwatch-scorer-ref-'));
     await writeReferenceFiles(run.world, referenceDir);
-    await ensureTopics(kafka, defaultTopicSpecs(topics, { signallingPartitions: SOURCE_PARTITIONS, jurisdictions: [] }));
+    await ensureTopics(kafka, defaultTopicSpecs(topics, { signallingPartitions: SOURCE_PARTITIONS, jurisdictions: ['gb', 'us', 'ca', 'au', 'nz'] }));
 
     const producer = new Producer(kafka, { logger });
     await producer.connect();
