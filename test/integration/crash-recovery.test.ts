@@ -1,8 +1,8 @@
 /**
- * Results survive failure, exactly once: the scorer and the sink run as real processes (`gtwatch run`) and are
- * killed with SIGKILL at random points mid-stream, then restarted. In the end ClickHouse holds exactly the traffic
- * totals the offline scorer rolls up from the same lines, the alerts table holds the offline alerts, and the alert
- * topic carries each alert's `opened` event exactly once.
+ * Results survive failure, exactly once, with the work spread over two scorer instances: the scorers and the sink run
+ * as real processes (`gtwatch run`) and are killed with SIGKILL at random points mid-stream, then restarted. In the
+ * end ClickHouse holds exactly the traffic totals the offline scorer rolls up from the same lines, the alerts table
+ * holds the offline alerts, and the alert topic carries each alert's `opened` event exactly once.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
@@ -59,7 +59,7 @@ function sourceKey(line: string): string | null {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-describe('crash recovery: SIGKILL the scorer and the sink mid-stream', () => {
+describe('crash recovery and scale-out: two scorers and a sink, SIGKILLed mid-stream', () => {
   const prefix = uniqueName('crash').replace(/_/g, '-');
   const database = uniqueName('crash');
   const topics = topicNames(prefix);
@@ -76,12 +76,12 @@ describe('crash recovery: SIGKILL the scorer and the sink mid-stream', () => {
     await admin.close();
   });
 
-  function start(service: 'scorer' | 'sink', env: Record<string, string>, generation: number): ChildProcess {
+  function start(service: 'scorer' | 'sink', env: Record<string, string>, generation: number, instance: string = service): ChildProcess {
     const child = spawn(process.execPath, [CLI, 'run', service], {
-      env: { ...process.env, ...env, GTWATCH_INSTANCE: `crash-${service}`, PORT: '0', LOG_LEVEL: 'info' },
+      env: { ...process.env, ...env, GTWATCH_INSTANCE: `crash-${instance}`, PORT: '0', LOG_LEVEL: 'info' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const log = createWriteStream(join(logDir, `${service}-${generation}.log`));
+    const log = createWriteStream(join(logDir, `${instance}-${generation}.log`));
     child.stdout?.pipe(log);
     child.stderr?.pipe(log);
     running.add(child);
@@ -171,22 +171,21 @@ describe('crash recovery: SIGKILL the scorer and the sink mid-stream', () => {
       await kill(child);
     };
 
-    // Three rounds: both services start, each is SIGKILLed once it has made a random amount of progress, then both
-    // are restarted.
-    let generation = 0;
-    for (let round = 0; round < 3; round++) {
-      generation++;
-      const scorer = start('scorer', env, generation);
-      const sink = start('sink', env, generation);
+    // Two scorer instances share the work (scale-out) and one sink writes. In each of three rounds one scorer
+    // (alternately) and the sink are SIGKILLed once they have made a random amount of progress: the surviving
+    // scorer takes the dead one's partitions over by replay, and both killed processes are restarted.
+    const scorers = { a: start('scorer', env, 0, 'scorer-a'), b: start('scorer', env, 0, 'scorer-b') };
+    let sink = start('sink', env, 0);
+    for (let round = 1; round <= 3; round++) {
+      const victim = round % 2 === 1 ? 'a' : 'b';
       await Promise.all([
-        killAfterProgress(scorer, `${prefix}-scorer-source`, topics.signalling, Math.round(RECORDS * (0.02 + next() * 0.1))),
+        killAfterProgress(scorers[victim], `${prefix}-scorer-source`, topics.signalling, Math.round(RECORDS * (0.02 + next() * 0.1))),
         killAfterProgress(sink, `${prefix}-sink`, topics.aggregates, Math.round(200 + next() * 1_000)),
       ]);
+      scorers[victim] = start('scorer', env, round, `scorer-${victim}`);
+      sink = start('sink', env, round);
     }
     await feed;
-    generation++;
-    const finalScorer = start('scorer', env, generation);
-    const finalSink = start('sink', env, generation);
 
     const total = async () => {
       const [row] = await queryRows(client, sql`SELECT toString(sum(transactions)) AS total FROM traffic_minute FINAL`, z.object({ total: z.string() }));
@@ -232,7 +231,7 @@ describe('crash recovery: SIGKILL the scorer and the sink mid-stream', () => {
     const ids = events.filter((e) => e.data.pattern !== 'velocity').map((e) => e.id);
     expect(ids.length).toBe(new Set(ids).size);
 
-    await Promise.all([kill(finalScorer), kill(finalSink)]);
+    await Promise.all([kill(scorers.a), kill(scorers.b), kill(sink)]);
     await client.close();
     // The kills must have hit state that mattered: some restarted scorer rebuilt a partition by replaying records.
     const replays = readdirSync(logDir)
