@@ -3,7 +3,8 @@
 // processes, feeds them simulated signalling with attack campaigns, and prints progress until Ctrl-C, which stops
 // everything the demo started.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { createWriteStream, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '@gtwatch/cli';
 import { createClickHouseClient, queryRows, sql } from '@gtwatch/clickhouse';
@@ -103,6 +104,16 @@ try {
   };
   start('scorer', ['run', 'scorer'], 9464);
   start('sink', ['run', 'sink'], 9465);
+  // The analyst API and dashboard, with one analyst token made for this demo (only its hash is stored).
+  const token = randomBytes(18).toString('base64url');
+  const tokensFile = join(DIR, 'api-tokens.ndjson');
+  const sha256 = createHash('sha256').update(token).digest('hex');
+  writeFileSync(tokensFile, `${JSON.stringify({ name: 'demo-analyst', role: 'analyst', clearance: 'amber+strict', sha256 })}\n`);
+  const apiPort = Number(process.env.GTWATCH_API_PORT ?? 8080);
+  env.GTWATCH_API_TOKENS_FILE = tokensFile;
+  env.GTWATCH_API_PORT = String(apiPort);
+  start('api', ['run', 'api'], 9466);
+  say(`[demo] dashboard: http://127.0.0.1:${apiPort}/   token: ${token}`);
 
   const logger = createLogger({ service: 'demo', level: 'warn' });
   const kafka = createKafkaClient({ brokers: config.kafka.brokers, clientId: 'gtwatch-demo', logger });
@@ -163,7 +174,7 @@ try {
   });
 
   const clickhouse = createClickHouseClient({ url: config.clickhouse.url, user: config.clickhouse.user, password: config.clickhouse.password, database: config.clickhouse.database });
-  say('[demo] feeding live traffic; progress every 5 s. Ctrl-C stops everything.\n');
+  say(`[demo] feeding live traffic; progress every 5 s; dashboard http://127.0.0.1:${apiPort}/ (token above). Ctrl-C stops everything.\n`);
   let lastProduced = 0;
   while (!stopping) {
     await sleep(5_000);

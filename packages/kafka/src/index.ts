@@ -51,6 +51,7 @@ export {
   deleteTopics,
   describeTopics,
   ensureTopics,
+  matchingTopics,
   missingTopics,
   type TopicDescription,
   type TopicSpec,

@@ -77,6 +77,17 @@ export async function missingTopics(kafka: Kafka, topics: readonly string[]): Pr
   }
 }
 
+/** The existing topics whose names match `pattern` (that this client may describe), sorted. */
+export async function matchingTopics(kafka: Kafka, pattern: RegExp): Promise<string[]> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    return (await admin.listTopics()).filter((topic) => pattern.test(topic)).sort();
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 /** Partitions (leader, replicas, ISR) and configs of existing topics; fails for a topic that does not exist. */
 export async function describeTopics(kafka: Kafka, topics: readonly string[]): Promise<TopicDescription[]> {
   if (topics.length === 0) return [];
@@ -118,13 +129,16 @@ export interface DefaultTopicOptions {
   replicationFactor?: number;
   /** Also create `alerts.v1.<jurisdiction>` for these (lower-case ISO alpha-2). */
   jurisdictions?: readonly string[];
+  /** Also create each operator's own input topic `signalling.v1.<MCC-MNC>` (partitioned like the shared one). */
+  reporters?: readonly string[];
 }
 
 /**
  * The project's topics with their partition counts and configs.
  *
  * - signalling: keyed by source entity; 12 partitions by default (the scorer group scales up to that many members);
- *   7 days, which bounds how far a replay-recovering scorer can fall behind.
+ *   7 days, which bounds how far a replay-recovering scorer can fall behind. Each operator's own input topic
+ *   (`signalling.v1.<MCC-MNC>`, optional) is partitioned and kept the same way.
  * - dlq: 7 days (the contract), 3 partitions: low volume, keyed by reporter.
  * - by-subscriber: the repartition topic for velocity, 12 partitions, 3 days (internal, only needed for replay).
  * - aggregates: 12 partitions, 7 days; the sink makes them durable in ClickHouse.
@@ -158,6 +172,7 @@ export function defaultTopicSpecs(names: TopicNames, options: DefaultTopicOption
   const alertConfigs = deleteAfter(30 * DAY_MS);
   return [
     spec(names.signalling, signallingPartitions, deleteAfter(7 * DAY_MS)),
+    ...(options.reporters ?? []).map((plmn) => spec(names.signallingFor(plmn), signallingPartitions, deleteAfter(7 * DAY_MS))),
     spec(names.deadLetter, 3, deleteAfter(7 * DAY_MS)),
     spec(names.bySubscriber, 12, deleteAfter(3 * DAY_MS)),
     spec(names.aggregates, 12, deleteAfter(7 * DAY_MS)),

@@ -30,7 +30,7 @@ export {
   toDeadLetter,
 } from './dead-letter.js';
 export { MAX_CLOCK_SKEW_MS, MAX_ORIGINAL_CHARS, MAX_RECORD_BYTES, MIN_EVENT_TIME_MS } from './formats.js';
-export { parseSummary } from './parse.js';
+export { parseSummary, reporterMismatch } from './parse.js';
 export { type ParseOptions, type ParseResult, REJECT_REASONS, type RejectReason, type Rejection } from './reasons.js';
 export {
   DIRECTIONS,

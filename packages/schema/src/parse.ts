@@ -235,3 +235,20 @@ export function parseSummary(input: Uint8Array | string, options: ParseOptions):
     return internalFailure('the record could not be processed', input);
   }
 }
+
+/**
+ * A per-reporter input topic carries one operator's records only. For a record that parsed (`parseSummary`) from
+ * the topic of `topicReporter`: null when its `reporter` is that PLMN, else the `reporter-mismatch` rejection (with
+ * the same redacted original every rejection carries), so that one operator cannot write in another's name.
+ */
+export function reporterMismatch(record: SignallingSummary, input: Uint8Array | string, topicReporter: string): Rejection | null {
+  if (record.reporter === topicReporter) return null;
+  const text = typeof input === 'string' ? input : lenientUtf8.decode(input);
+  const fault: Fault = {
+    reason: 'reporter-mismatch',
+    message: `the record's reporter is not ${topicReporter}, the operator whose input topic it arrived on`,
+    path: 'reporter',
+  };
+  const result = rejectText(fault, text);
+  return result.ok ? null : { ...result.rejection, reporter: record.reporter };
+}

@@ -20,6 +20,8 @@ import type { SignallingSummary } from './summary.js';
  * - `missing-field`: a field the contract requires (for the record's protocol) is absent.
  * - `invalid-field`: a field is present with a wrong type, range or format.
  * - `time-out-of-range`: `time` is before 2000-01-01T00:00:00Z or more than 1 hour after the processor clock.
+ * - `reporter-mismatch`: a valid record read from an operator's own input topic (`signalling.v1.<MCC-MNC>`)
+ *   whose `reporter` is another PLMN: one operator must not write in another's name (`reporterMismatch`).
  */
 export const REJECT_REASONS = [
   'too-large',
@@ -32,6 +34,7 @@ export const REJECT_REASONS = [
   'missing-field',
   'invalid-field',
   'time-out-of-range',
+  'reporter-mismatch',
 ] as const;
 
 export type RejectReason = (typeof REJECT_REASONS)[number];

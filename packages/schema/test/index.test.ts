@@ -30,6 +30,7 @@ test('the package exports the public API and nothing else', () => {
       'TLP_LABELS',
       'TrafficAggregateSchema',
       'parseSummary',
+      'reporterMismatch',
       'toDeadLetter',
     ].sort(),
   );

@@ -1,7 +1,8 @@
 import { describe, expect, test, vi } from 'vitest';
 import { MAX_ORIGINAL_CHARS, MAX_RECORD_BYTES } from '../src/formats.js';
-import { parseSummary } from '../src/parse.js';
+import { parseSummary, reporterMismatch } from '../src/parse.js';
 import { REJECT_REASONS } from '../src/reasons.js';
+import { redactText } from '../src/redact.js';
 import { CONTRACT_EXAMPLE, accepted, diameterRecord, mapRecord, NOW_MS, parse, rejected, withField } from './fixtures.js';
 
 const encode = (text: string) => new TextEncoder().encode(text);
@@ -154,7 +155,7 @@ describe('the rejection', () => {
   });
 
   test('every reason code is documented in the exported list', () => {
-    expect(new Set(REJECT_REASONS).size).toBe(10);
+    expect(new Set(REJECT_REASONS).size).toBe(11);
   });
 });
 
@@ -188,4 +189,21 @@ test('never reads the wall clock: the caller passes it', () => {
   } finally {
     now.mockRestore();
   }
+});
+
+describe('reporterMismatch', () => {
+  const parsed = parseSummary(CONTRACT_EXAMPLE, { nowMs: NOW_MS });
+  if (!parsed.ok) throw new Error('the contract example must parse');
+  const reporter = parsed.record.reporter;
+
+  test('accepts a record from its own operator’s topic', () => {
+    expect(reporterMismatch(parsed.record, CONTRACT_EXAMPLE, reporter)).toBeNull();
+  });
+
+  test('rejects a record naming another operator, with the usual redacted original', () => {
+    const rejection = reporterMismatch(parsed.record, new TextEncoder().encode(CONTRACT_EXAMPLE), '262-02');
+    expect(rejection).toMatchObject({ reason: 'reporter-mismatch', path: 'reporter', reporter, truncated: false });
+    expect(rejection?.message).toBe("the record's reporter is not 262-02, the operator whose input topic it arrived on");
+    expect(rejection?.original).toBe(redactText(CONTRACT_EXAMPLE));
+  });
 });

@@ -7,6 +7,7 @@ import {
   createKafkaClient,
   deadLetterRecord,
   type FatalHandler,
+  matchingTopics,
   missingTopics,
   nextOffset,
   type TopicPartitions,
@@ -24,6 +25,7 @@ import {
   startHealthServer,
 } from '@gtwatch/observability';
 import { scorerMetrics } from './metrics.js';
+import { reporterTopicPattern, routeReporterRecords } from './ingress.js';
 import { type BatchOutputs, PartitionScorer } from './partition.js';
 import { decodeCommitMetadata, encodeCommitMetadata } from './replay.js';
 
@@ -255,15 +257,56 @@ export async function startScorer(config: Readonly<GtwatchConfig>, options: Scor
     readiness.set(`${stage.name}-stage`, true);
   };
   await Promise.all(stages.map(run));
+
+  // Operators' own input topics, validated and forwarded to the shared signalling topic. kafkajs resolves a pattern
+  // subscription once, so an operator topic created later is picked up at the scorer's next start.
+  const reporterTopics = await matchingTopics(kafka, reporterTopicPattern(config.topics.signalling));
+  const ingress =
+    reporterTopics.length === 0
+      ? null
+      : {
+          consumer: new BatchConsumer(kafka, {
+            groupId: `${config.topicPrefix}-scorer-ingress`,
+            topics: reporterTopics,
+            fromBeginning: true,
+            logger: logger.child({ stage: 'ingress' }),
+            onFatal: fatal,
+            partitionsConsumedConcurrently: 8,
+          }),
+          producer: new TransactionalProducer(kafka, {
+            logger: logger.child({ stage: 'ingress' }),
+            transactionalId: `${config.topicPrefix}-scorer-ingress-${config.instance}`,
+          }),
+        };
+  if (ingress !== null) {
+    await ingress.producer.connect();
+    await ingress.consumer.start({
+      eachBatch: async (batch) => {
+        metrics.records.inc({ topic: 'ingress' }, batch.records.length);
+        const outputs = routeReporterRecords(config.topics.signalling, batch.records);
+        await ingress.producer.publishAndCommit(
+          [
+            { topic: config.topics.signalling, records: outputs.forward },
+            { topic: config.topics.deadLetter, records: outputs.deadLetters.map(deadLetterRecord) },
+          ],
+          { groupId: `${config.topicPrefix}-scorer-ingress`, offsets: [{ topic: batch.topic, partition: batch.partition, offset: nextOffset(batch.lastOffset) }] },
+        );
+        for (const deadLetter of outputs.deadLetters) metrics.rejected.inc({ reason: deadLetter.reason.code });
+      },
+    });
+  }
+  logger.info({ reporterTopics }, reporterTopics.length === 0 ? 'no per-reporter input topics' : 'consuming per-reporter input topics');
   logger.info({ stages: stages.map((s) => ({ stage: s.name, topic: s.topic, group: s.groupId })) }, 'scorer running');
 
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
       readiness.shutdown();
-      for (const stage of stages) await stage.consumer.drain();
-      for (const stage of stages) await stage.consumer.disconnect();
-      for (const stage of stages) await stage.producer.disconnect();
+      const consumers = [...stages.map((stage) => stage.consumer), ...(ingress ? [ingress.consumer] : [])];
+      const producers = [...stages.map((stage) => stage.producer), ...(ingress ? [ingress.producer] : [])];
+      for (const consumer of consumers) await consumer.drain();
+      for (const consumer of consumers) await consumer.disconnect();
+      for (const producer of producers) await producer.disconnect();
       await health.close();
       logger.info('scorer stopped');
     })();

@@ -216,7 +216,7 @@ describe('services', () => {
     await scorer.disconnect();
     const sink = new TransactionalProducer(kafkaAs(secure, 'gtwatch-sink'), { logger, transactionalId: `${prefix}-scorer-source-forged` });
     const refused = await rejection(sink.connect());
-    expect(refused.type ?? refused.message).toMatch(/TRANSACTIONAL_ID_AUTHORIZATION_FAILED|[Nn]ot authorized/);
+    expect(refused.type ?? refused.message).toMatch(/TRANSACTIONAL_ID_AUTHORIZATION_FAILED|CLUSTER_AUTHORIZATION_FAILED|[Nn]ot authorized/);
   });
 
   it('the api principal holds nothing on Kafka', async () => {

@@ -1,6 +1,6 @@
 import { type Command, EXIT_OK, UsageError } from '../command.js';
 
-const SERVICES = ['scorer', 'sink'] as const;
+const SERVICES = ['scorer', 'sink', 'api'] as const;
 
 export const runCommand: Command = {
   name: 'run',
@@ -19,6 +19,11 @@ export const runCommand: Command = {
       case 'sink': {
         const { runSink } = await import('@gtwatch/sink');
         await runSink(io.env);
+        return process.exitCode === undefined ? EXIT_OK : Number(process.exitCode);
+      }
+      case 'api': {
+        const { runApi } = await import('@gtwatch/api');
+        await runApi(io.env);
         return process.exitCode === undefined ? EXIT_OK : Number(process.exitCode);
       }
       default:

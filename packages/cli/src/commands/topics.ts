@@ -3,7 +3,7 @@ import { createKafkaClient, defaultTopicSpecs, ensureTopics } from '@gtwatch/kaf
 import { type Command, EXIT_OK, UsageError } from '../command.js';
 import { CommandFailure, commandConfig, commandLogger } from '../environment.js';
 
-const USAGE = 'gtwatch topics create [--partitions N] [--replication-factor N] [--jurisdictions gb,us,…]';
+const USAGE = 'gtwatch topics create [--partitions N] [--replication-factor N] [--jurisdictions gb,us,…] [--reporters 234-15,…]';
 
 function positiveInt(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
@@ -20,7 +20,12 @@ export const topicsCommand: Command = {
     try {
       parsed = parseArgs({
         args,
-        options: { partitions: { type: 'string' }, 'replication-factor': { type: 'string' }, jurisdictions: { type: 'string' } },
+        options: {
+          partitions: { type: 'string' },
+          'replication-factor': { type: 'string' },
+          jurisdictions: { type: 'string' },
+          reporters: { type: 'string' },
+        },
         strict: true,
         allowPositionals: true,
       });
@@ -30,11 +35,14 @@ export const topicsCommand: Command = {
     if (parsed.positionals[0] !== 'create' || parsed.positionals.length !== 1) throw new UsageError('expected the subcommand `create`');
     const jurisdictions = (parsed.values.jurisdictions ?? 'gb,us,ca,au,nz').split(',').map((j) => j.trim().toLowerCase());
     if (!jurisdictions.every((j) => /^[a-z]{2}$/.test(j))) throw new UsageError('--jurisdictions takes ISO alpha-2 codes, e.g. gb,us');
+    const reporters = parsed.values.reporters === undefined ? [] : parsed.values.reporters.split(',').map((r) => r.trim());
+    if (!reporters.every((r) => /^\d{3}-\d{2,3}$/.test(r))) throw new UsageError('--reporters takes PLMN ids (MCC-MNC), e.g. 234-15,262-02');
     const config = commandConfig(io);
     const specs = defaultTopicSpecs(config.topics, {
       signallingPartitions: positiveInt('partitions', parsed.values.partitions, 12),
       replicationFactor: positiveInt('replication-factor', parsed.values['replication-factor'], 1),
       jurisdictions,
+      reporters,
     });
     const kafka = createKafkaClient({
       brokers: config.kafka.brokers,

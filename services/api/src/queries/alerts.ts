@@ -1,0 +1,143 @@
+import { identifier, type Sql, sql } from '@gtwatch/clickhouse';
+import { z } from 'zod';
+import type { Principal } from '../tokens.js';
+import { epoch, flag, int, jsonText } from './columns.js';
+import { latestStates, type StateFilter } from './scope.js';
+
+export const AlertStateRow = z
+  .object({
+    alert_id: z.string(),
+    cur_event_id: z.string(),
+    cur_status: z.string(),
+    cur_pattern: z.string(),
+    cur_category: int,
+    cur_severity: z.string(),
+    cur_score: int,
+    cur_tlp: z.string(),
+    cur_source_type: z.string(),
+    cur_source_id: z.string(),
+    cur_source_country: z.string(),
+    cur_source_plmn: z.string(),
+    cur_source_operator: z.string(),
+    cur_source_leased: flag,
+    cur_victim_plmns: z.array(z.string()),
+    cur_victim_countries: z.array(z.string()),
+    cur_victim_subscribers: int,
+    cur_reporters: z.array(z.string()),
+    cur_jurisdictions: z.array(z.string()),
+    cur_cross_border: flag,
+    cur_first_seen: epoch,
+    cur_last_seen: epoch,
+    cur_event_time: epoch,
+    cur_count: int,
+    cur_operations: jsonText,
+    cur_evidence: jsonText,
+    cur_explanation: z.string(),
+    opened_at: epoch,
+    events: int,
+    max_sequence: int,
+  })
+  .transform((row) => ({
+    alertId: row.alert_id,
+    status: row.cur_status,
+    pattern: row.cur_pattern,
+    category: row.cur_category === 0 ? null : row.cur_category,
+    severity: row.cur_severity,
+    score: row.cur_score,
+    tlp: row.cur_tlp,
+    source: {
+      type: row.cur_source_type,
+      id: row.cur_source_id,
+      country: row.cur_source_country || null,
+      plmn: row.cur_source_plmn || null,
+      operator: row.cur_source_operator || null,
+      leased: row.cur_source_leased,
+    },
+    victims: { plmns: row.cur_victim_plmns, countries: row.cur_victim_countries, subscribers: row.cur_victim_subscribers },
+    reporters: row.cur_reporters,
+    jurisdictions: row.cur_jurisdictions,
+    crossBorder: row.cur_cross_border,
+    firstSeen: row.cur_first_seen,
+    lastSeen: row.cur_last_seen,
+    openedAt: row.opened_at,
+    updatedAt: row.cur_event_time,
+    count: row.cur_count,
+    operations: row.cur_operations,
+    evidence: row.cur_evidence,
+    explanation: row.cur_explanation,
+    events: row.events,
+    sequence: row.max_sequence,
+  }));
+export type AlertState = z.output<typeof AlertStateRow>;
+
+export interface AlertPageQuery extends StateFilter {
+  limit: number;
+  /** Keyset position: rows strictly after (sequence, alertId) in (sequence DESC, alertId ASC) order. */
+  after?: { s: number; a: string } | null;
+}
+
+/** Current states, most recently updated first; one row more than `limit` tells the caller there is a next page. */
+export function alertPageQuery(database: string, principal: Principal, query: AlertPageQuery): Sql {
+  const having = [...(query.having ?? [])];
+  if (query.after) {
+    having.push(sql`(max_sequence < ${query.after.s} OR (max_sequence = ${query.after.s} AND alert_id > ${query.after.a}))`);
+  }
+  const filter: StateFilter = { having };
+  if (query.alertId !== undefined) filter.alertId = query.alertId;
+  if (query.sourceId !== undefined) filter.sourceId = query.sourceId;
+  return sql`SELECT * FROM (${latestStates(database, principal, filter)})
+ORDER BY max_sequence DESC, alert_id
+LIMIT ${query.limit + 1}`;
+}
+
+export const AlertEventRow = z
+  .object({
+    event_id: z.string(),
+    type: z.string(),
+    status: z.string(),
+    severity: z.string(),
+    score: int,
+    tlp: z.string(),
+    event_time: epoch,
+    count: int,
+    victim_subscribers: int,
+    explanation: z.string(),
+    evidence: jsonText,
+    seq: int,
+  })
+  .transform((row) => ({
+    eventId: row.event_id,
+    type: row.type,
+    status: row.status,
+    severity: row.severity,
+    score: row.score,
+    tlp: row.tlp,
+    time: row.event_time,
+    count: row.count,
+    victimSubscribers: row.victim_subscribers,
+    explanation: row.explanation,
+    evidence: row.evidence,
+    sequence: row.seq,
+  }));
+
+/** Every stored event of one alert (its lifecycle), oldest first; replayed duplicates collapse by event id. */
+export function alertEventsQuery(database: string, alertId: string, limit: number): Sql {
+  return sql`SELECT
+  event_id,
+  any(type) AS type,
+  toString(any(status)) AS status,
+  toString(any(severity)) AS severity,
+  any(score) AS score,
+  toString(any(tlp)) AS tlp,
+  toUnixTimestamp(any(event_time)) AS event_time,
+  any(count) AS count,
+  any(victim_subscribers) AS victim_subscribers,
+  any(explanation) AS explanation,
+  any(evidence) AS evidence,
+  max(sequence) AS seq
+FROM ${identifier(database, 'alerts')}
+WHERE alert_id = ${alertId}
+GROUP BY event_id
+ORDER BY seq, event_id
+LIMIT ${limit}`;
+}
