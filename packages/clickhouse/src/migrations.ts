@@ -221,11 +221,16 @@ export async function migrate(
   validateMigrations(migrations);
   quoteIdentifier(database);
 
-  await ensureDatabase(client, database);
-  await run(client, { sql: SCHEMA_MIGRATIONS_DDL }, database, 'creating schema_migrations');
+  // Read first: when every migration is already recorded, no DDL is sent at all, so a service can run this at
+  // startup as a user without DDL rights (ClickHouse 18.16 refuses even `CREATE … IF NOT EXISTS` to such a user).
+  let rows = await recorded(client, database).catch(() => null);
+  if (rows === null || migrations.some((migration) => !rows?.some((row) => row.version === migration.version))) {
+    await ensureDatabase(client, database);
+    await run(client, { sql: SCHEMA_MIGRATIONS_DDL }, database, 'creating schema_migrations');
+    rows = await recorded(client, database);
+  }
 
   const known = new Map(migrations.map((migration) => [migration.version, migration]));
-  const rows = await recorded(client, database);
   const done = new Set(rows.map((row) => row.version));
   const unknown = rows.filter((row) => !known.has(row.version)).map((row) => row.version);
   const unchanged: number[] = [];

@@ -119,6 +119,16 @@ describe('gtwatch_writer', () => {
     }
   });
 
+  it('can run the startup migration check of the sink once the migrator applied everything, sending no DDL', async () => {
+    const client = createClickHouseClient({ url, user: 'gtwatch_writer', password: passwords.writer, database });
+    try {
+      const result = await migrate(client, database);
+      expect(result.applied).toEqual([]);
+    } finally {
+      await client.close();
+    }
+  });
+
   it('cannot create, drop, alter, truncate, rename or optimize, nor switch DDL back on with SET', async () => {
     for (const sql of [
       `CREATE TABLE ${database}.extra (x UInt8) ENGINE = Memory`,
