@@ -7,10 +7,13 @@ import { REJECT_REASONS, type RejectReason } from '@gtwatch/schema';
 import { Rng } from './prng.js';
 import type { Reporter, World } from './world.js';
 
-/** Every reject reason of @gtwatch/schema except `invalid-utf8`, which a text line cannot carry. */
-export type BadReason = Exclude<RejectReason, 'invalid-utf8'>;
+/**
+ * Every reject reason of @gtwatch/schema a line can carry: not `invalid-utf8` (a text line cannot hold it) nor
+ * `reporter-mismatch` (it depends on the operator topic a record arrives on, not on the line).
+ */
+export type BadReason = Exclude<RejectReason, 'invalid-utf8' | 'reporter-mismatch'>;
 export const BAD_REASONS: readonly BadReason[] = REJECT_REASONS.filter(
-  (reason): reason is BadReason => reason !== 'invalid-utf8',
+  (reason): reason is BadReason => reason !== 'invalid-utf8' && reason !== 'reporter-mismatch',
 );
 
 type Kind = readonly [name: string, reason: BadReason];

@@ -24,10 +24,12 @@ describe('records follow signalling-summary-v1', () => {
     expect(labelled.reduce((sum, [, n]) => sum + n, 0)).toBe(400);
     expect([...parsed.rejected.entries()].sort()).toEqual(labelled);
     expect(parsed.good).toHaveLength(19_600);
-    // Every reason the simulator can produce except invalid-utf8 (not representable in a text line).
+    // Every reason a line can carry except invalid-utf8 (not representable in a text line) and reporter-mismatch
+    // (which depends on the operator topic a record arrives on, not on the line).
     expect(new Set(Object.keys(run.labels.bad))).toEqual(new Set(BAD_REASONS));
     expect(REJECT_REASONS.filter((reason) => !(BAD_REASONS as readonly string[]).includes(reason))).toEqual([
       'invalid-utf8',
+      'reporter-mismatch',
     ]);
   });
 
