@@ -147,6 +147,29 @@ describe('no secret in logs', () => {
     expectNoSecrets([...lines, ...stderr], secretForms(WRONG_CLICKHOUSE, ['gtwatch_migrator']));
   });
 
+  it('the scorer on SASL_SSL Kafka, started and stopped, and refused with a wrong password', async () => {
+    const saslPassword = secure.password('admin');
+    const { logger, lines } = capturingLogger('scorer');
+    const config = loadConfig(sinkEnv({ GTWATCH_REFERENCE_DIR: REFERENCE_DIR, GTWATCH_INSTANCE: 'logs-scorer' }));
+    const scorer = await startScorer(config, { logger, healthHost: '127.0.0.1', onFatal: (error) => logger.fatal({ err: error }, 'fatal') });
+    await waitFor('the scorer to be ready', () => scorer.readiness.ready);
+    await scorer.stop();
+    expectNoSecrets(lines, secretForms(saslPassword, ['admin']));
+
+    const refused = capturingLogger('scorer');
+    const wrong = loadConfig(sinkEnv({ GTWATCH_REFERENCE_DIR: REFERENCE_DIR, KAFKA_SASL_PASSWORD_FILE: undefined, KAFKA_SASL_PASSWORD: WRONG_SASL }));
+    const failure = await startScorer(wrong, { logger: refused.logger, healthHost: '127.0.0.1', onFatal: () => {} }).then(
+      async (handle) => {
+        await handle.stop();
+        return null;
+      },
+      (error: unknown) => error as Error,
+    );
+    expect(failure?.message).toMatch(/admin/);
+    refused.logger.error({ err: failure }, 'scorer failed to start');
+    expectNoSecrets(refused.lines, secretForms(WRONG_SASL, ['admin']));
+  });
+
   it('the scorer with a ClickHouse password in its configuration, started and stopped', async () => {
     const clickhousePassword = 'scorer-config-clickhouse-secret-77e1';
     const { logger, lines } = capturingLogger('scorer');
