@@ -7,6 +7,7 @@ import {
   createKafkaClient,
   deadLetterRecord,
   type FatalHandler,
+  FencedError,
   matchingTopics,
   missingTopics,
   nextOffset,
@@ -61,7 +62,7 @@ interface Stage {
   producer: TransactionalProducer;
   horizonMs: number;
   partitions: Map<number, PartitionScorer>;
-  /** Per partition being rebuilt: the committed offset below which outputs were already published. */
+  /** Per partition being rebuilt: the emitted-until offset below which outputs were already published. */
   replayUntil: Map<number, bigint>;
   /** Records replayed so far per partition being rebuilt (for the log line when it goes live). */
   replayedCount: Map<number, number>;
@@ -77,10 +78,11 @@ function loadNumbering(config: GtwatchConfig): Numbering {
 
 /**
  * The streaming scorer: the source-keyed stage consumes the signalling topic (keyed by source entity) and the
- * subscriber-keyed stage consumes the by-subscriber repartition topic (velocity). Each owned partition has its own
- * detection state. A batch's outputs — alerts, aggregates, dead letters, re-keyed records — are published and
- * acknowledged before its offsets are committed, so nothing is lost; event ids and aggregate rows are deterministic,
- * so what a restart re-publishes collapses downstream.
+ * subscriber-keyed stage consumes the by-subscriber repartition topic (velocity); operators' own input topics, when
+ * there are any, are validated and forwarded to the signalling topic. Each owned partition has its own detection
+ * state. A batch's outputs — alerts, aggregates, dead letters, re-keyed records — and its offset are committed in one
+ * Kafka transaction; the offset is the partition's replay point, so a new owner rebuilds the state silently and then
+ * publishes exactly what was not published yet.
  */
 export async function startScorer(config: Readonly<GtwatchConfig>, options: ScorerOptions = {}): Promise<ScorerHandle> {
   const logger = options.logger ?? createLogger({ service: 'scorer', level: config.logLevel, instance: config.instance });
@@ -250,7 +252,13 @@ export async function startScorer(config: Readonly<GtwatchConfig>, options: Scor
         metrics.records.inc({ topic: stage.name }, live.length);
         const outputs = partitionOf(stage, batch.partition).score(live);
         await context.heartbeat();
-        await publish(stage, batch, outputs);
+        try {
+          await publish(stage, batch, outputs);
+        } catch (error) {
+          // Another instance with this transactional id took over: this one is a zombie and must not go on.
+          if (error instanceof FencedError) fatal(error);
+          throw error;
+        }
         timer();
       },
     });
