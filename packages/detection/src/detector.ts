@@ -7,7 +7,9 @@ import { Enricher } from './observation.js';
 import { isLocationUpdating } from './operations.js';
 import type { RuleContext } from './patterns/context.js';
 import { murmur3 } from './sketch/hash.js';
+import { recordContribution } from './contribution.js';
 import { SubscriberStage } from './subscriber-stage.js';
+import type { VelocityHit } from './velocity-hit.js';
 
 const NO_EVENTS: readonly Alert[] = Object.freeze([]);
 
@@ -22,6 +24,12 @@ export interface DetectorOptions {
    * and the subscriber-keyed stage (velocity) behind the by-subscriber repartition topic. Default: both.
    */
   stages?: { source: boolean; subscriber: boolean };
+  /**
+   * The subscriber stage hands its velocity findings out (`takeVelocityHits`) instead of keeping alerts itself, for
+   * the source stage of the same source to own them (`observeVelocityHit`). The streaming scorer does this, because
+   * its subscriber stage is split over partitions; offline one book per stage suffices. Default false.
+   */
+  velocityHits?: boolean;
 }
 
 export interface DetectorStats {
@@ -45,6 +53,7 @@ export class Detector {
   readonly #subscribers: SubscriberStage | null;
   /** Reused for every record: most records cause no event, so nothing is allocated for them. */
   readonly #events: Alert[] = [];
+  readonly #hits: VelocityHit[] | null;
   #now = Number.NEGATIVE_INFINITY;
   #records = 0;
   #late = 0;
@@ -55,7 +64,8 @@ export class Detector {
     this.#latenessMs = options.config.allowedLatenessSeconds * 1000;
     const stages = options.stages ?? { source: true, subscriber: true };
     this.#entities = stages.source ? new EntityStage(context, options.emitter, options.aggregates ?? false) : null;
-    this.#subscribers = stages.subscriber ? new SubscriberStage(context, options.emitter) : null;
+    this.#hits = options.velocityHits === true ? [] : null;
+    this.#subscribers = stages.subscriber ? new SubscriberStage(context, options.emitter, this.#hits) : null;
   }
 
   /** Scores one validated record and returns the alert events it causes, in order. */
@@ -82,6 +92,25 @@ export class Detector {
     if (this.#records === 0) return events;
     this.#entities?.flush(this.#now, events);
     this.#subscribers?.flush(this.#now, events);
+    return events;
+  }
+
+  /** Velocity findings since the last call, for the source stage (`velocityHits` mode); empty otherwise. */
+  takeVelocityHits(): VelocityHit[] {
+    return this.#hits === null ? [] : this.#hits.splice(0);
+  }
+
+  /**
+   * A velocity finding of the subscriber stage about a source this (source) stage owns: it joins the source's alert
+   * book. It does not move this stream's time (its records alone do, so windows close exactly as without hits); an
+   * event it causes is stamped with the later of stream time and the finding's time.
+   */
+  observeVelocityHit(hit: VelocityHit): readonly Alert[] {
+    if (this.#entities === null) throw new Error('observeVelocityHit needs the source stage');
+    const observation = this.#enricher.observe(hit.record);
+    const events: Alert[] = [];
+    const contribution = recordContribution('velocity', observation, hit.evidence, hit.subscriberHash);
+    this.#entities.contribute(contribution, Math.max(this.#now, observation.time), events);
     return events;
   }
 

@@ -77,6 +77,11 @@ export class EntityStage {
     }
   }
 
+  /** Evidence a rule outside this stage found about one of its sources (velocity hits, re-keyed by source). */
+  contribute(contribution: Contribution, now: number, events: Alert[]): void {
+    this.#add(contribution, now, events);
+  }
+
   #add(contribution: Contribution | null, now: number, events: Alert[]): void {
     if (contribution !== null) events.push(...this.#alerts.contribute(contribution, now));
   }

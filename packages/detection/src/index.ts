@@ -10,6 +10,7 @@ export {
 export { Detector, type DetectorOptions, type DetectorStats } from './detector.js';
 export { Enricher, type Observation } from './observation.js';
 export { stateHorizonMs } from './state-horizon.js';
+export { type VelocityHit, VelocityHitSchema } from './velocity-hit.js';
 export { type Category, categoryOf, isLocationRevealing, isLocationUpdating, isScanningError, operationName } from './operations.js';
 export { RecordScorer, type ScoreOutcome, type ScorerCounters } from './record-scorer.js';
 export { mostRestrictive, scoreAlert, severityOf } from './scoring.js';

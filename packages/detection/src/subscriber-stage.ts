@@ -5,6 +5,7 @@ import type { RuleContext } from './patterns/context.js';
 import { VelocityTracker } from './patterns/velocity.js';
 import { ReorderBuffer } from './reorder-buffer.js';
 import { minuteOf } from './time.js';
+import { type VelocityHit, velocityHitOf } from './velocity-hit.js';
 
 /**
  * Patterns keyed by subscriber (velocity). In the streaming pipeline it runs behind the by-subscriber repartition
@@ -16,8 +17,11 @@ export class SubscriberStage {
   readonly #pending = new ReorderBuffer<{ observation: Observation; subscriberHash: number | null }>();
   readonly #latenessMs: number;
   #lastTickMinute = Number.NEGATIVE_INFINITY;
+  /** When set, findings are collected here for the source's own alert book instead of this stage's. */
+  readonly #hits: VelocityHit[] | null;
 
-  constructor(context: RuleContext, emitter: EmitterIdentity) {
+  constructor(context: RuleContext, emitter: EmitterIdentity, hits: VelocityHit[] | null = null) {
+    this.#hits = hits;
     this.#latenessMs = context.config.allowedLatenessSeconds * 1000;
     this.#velocity = new VelocityTracker(context);
     this.#alerts = new AlertBook(context.config.alerts, emitter, (plmn) => context.numbering.countryOfPlmn(plmn));
@@ -41,7 +45,9 @@ export class SubscriberStage {
   #release(watermark: number, now: number, events: Alert[]): void {
     this.#pending.releaseThrough(watermark, ({ observation, subscriberHash }) => {
       const contribution = this.#velocity.observe(observation, subscriberHash);
-      if (contribution) events.push(...this.#alerts.contribute(contribution, now));
+      if (contribution === null) return;
+      if (this.#hits !== null) this.#hits.push(velocityHitOf(contribution));
+      else events.push(...this.#alerts.contribute(contribution, now));
     });
   }
 

@@ -89,6 +89,8 @@ export function planAcls(access: AccessFile, topics: TopicNames, prefix: string)
       acl(scorer, 'TRANSACTIONAL_ID', groups.scorer, 'PREFIXED', 'DESCRIBE', 'scorer registers its transactional ids'),
     );
     const outputs = [
+      // Operators' records forwarded from their own topics, and velocity findings re-keyed by source.
+      topics.signalling,
       topics.deadLetter,
       topics.aggregates,
       topics.alerts,

@@ -48,7 +48,7 @@ describe('planAcls', () => {
     expect(scorer).toContain('IDEMPOTENT_WRITE CLUSTER LITERAL kafka-cluster');
     expect(scorer).toContain('WRITE TRANSACTIONAL_ID PREFIXED gtwatch-scorer-');
     expect(scorer).toContain('DESCRIBE TRANSACTIONAL_ID PREFIXED gtwatch-scorer-');
-    for (const topic of ['signalling.dlq.v1', 'aggregates.v1', 'alerts.v1', 'alert-state.v1', 'internal.by-subscriber.v1', 'alerts.v1.gb', 'alerts.v1.nz']) {
+    for (const topic of ['signalling.v1', 'signalling.dlq.v1', 'aggregates.v1', 'alerts.v1', 'alert-state.v1', 'internal.by-subscriber.v1', 'alerts.v1.gb', 'alerts.v1.nz']) {
       expect(scorer).toContain(`WRITE TOPIC LITERAL gtwatch.${topic}`);
     }
     expect(scorer.filter((rule) => rule.startsWith('READ TOPIC') && rule.includes('alerts'))).toEqual([]);

@@ -1,4 +1,4 @@
-import { Detector, type DetectionConfig, RecordScorer } from '@gtwatch/detection';
+import { Detector, type DetectionConfig, RecordScorer, type VelocityHit, VelocityHitSchema } from '@gtwatch/detection';
 import type { ConsumedRecord, OutgoingRecord } from '@gtwatch/kafka';
 import type { Numbering } from '@gtwatch/numbering';
 import type { Alert, DeadLetter, TrafficAggregate } from '@gtwatch/schema';
@@ -11,8 +11,16 @@ export interface BatchOutputs {
   aggregates: TrafficAggregate[];
   /** Location updates to re-key by subscriber for the velocity stage (source stage only). */
   bySubscriber: OutgoingRecord[];
+  /** Velocity findings, re-keyed by source for the source stage's alert book (subscriber stage only). */
+  velocityHits: OutgoingRecord[];
+  /** Velocity-hit records that did not parse (none unless something else writes them). */
+  invalidHits: number;
   late: number;
 }
+
+/** Header marking a velocity finding among the signalling records (written by the scorer's own subscriber stage). */
+export const RECORD_KIND_HEADER = 'gtwatch-kind';
+const VELOCITY_HIT = 'velocity-hit';
 
 export interface PartitionOptions {
   config: DetectionConfig;
@@ -42,12 +50,28 @@ export class PartitionScorer {
       emitter: { service: 'scorer', instance: options.instance },
       aggregates: options.stage === 'source',
       stages: { source: options.stage === 'source', subscriber: options.stage === 'subscriber' },
+      velocityHits: options.stage === 'subscriber',
     });
     this.#scorer = new RecordScorer(this.#detector);
   }
 
   get counters() {
     return this.#scorer.counters;
+  }
+
+  #velocityHit(value: Buffer, outputs: BatchOutputs): void {
+    let parsed: ReturnType<typeof VelocityHitSchema.safeParse>;
+    try {
+      parsed = VelocityHitSchema.safeParse(JSON.parse(value.toString('utf8')));
+    } catch {
+      outputs.invalidHits++;
+      return;
+    }
+    if (!parsed.success) {
+      outputs.invalidHits++;
+      return;
+    }
+    outputs.alerts.push(...this.#detector.observeVelocityHit(parsed.data));
   }
 
   /** Where a new owner must start replaying so that its state at `resumeOffset` equals this one's. */
@@ -60,11 +84,15 @@ export class PartitionScorer {
    * the processor's clock, so a replay judges every record exactly as the first run did.
    */
   score(records: readonly ConsumedRecord[]): BatchOutputs {
-    const outputs: BatchOutputs = { alerts: [], deadLetters: [], aggregates: [], bySubscriber: [], late: 0 };
+    const outputs: BatchOutputs = { alerts: [], deadLetters: [], aggregates: [], bySubscriber: [], velocityHits: [], invalidHits: 0, late: 0 };
     const lateBefore = this.#detector.stats.late;
     let latestEventTime = Number.NEGATIVE_INFINITY;
     for (const record of records) {
       if (record.value === null) continue;
+      if (record.headers[RECORD_KIND_HEADER] === VELOCITY_HIT) {
+        this.#velocityHit(record.value, outputs);
+        continue;
+      }
       const outcome = this.#scorer.score(
         record.value,
         () => ({ kind: 'kafka', topic: record.topic, partition: record.partition, offset: record.offset }),
@@ -84,9 +112,17 @@ export class PartitionScorer {
         }
       }
     }
+    for (const hit of this.#detector.takeVelocityHits()) outputs.velocityHits.push(hitRecord(hit));
     outputs.late = this.#detector.stats.late - lateBefore;
     const first = records[0];
     if (first !== undefined && latestEventTime > Number.NEGATIVE_INFINITY) this.#checkpoints.record(first.offset, latestEventTime);
     return outputs;
   }
+}
+
+/** A velocity finding as a signalling-topic record, keyed by its source entity like every summary. */
+function hitRecord(hit: VelocityHit): OutgoingRecord {
+  const { record } = hit;
+  const key = record.protocol === 'DIAMETER' ? record.originRealm : record.callingGt;
+  return { key: key ?? null, value: JSON.stringify(hit), headers: { [RECORD_KIND_HEADER]: VELOCITY_HIT } };
 }

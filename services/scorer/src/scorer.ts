@@ -172,6 +172,7 @@ export async function startScorer(config: Readonly<GtwatchConfig>, options: Scor
         records: outputs.aggregates.map((row) => ({ key: `${row.entityType}:${row.entity}`, value: JSON.stringify(row) })),
       },
       { topic: config.topics.bySubscriber, records: outputs.bySubscriber },
+      { topic: config.topics.signalling, records: outputs.velocityHits },
     ].filter((entry) => entry.records.length > 0);
     const emittedUntil = nextOffset(batch.lastOffset);
     const replayFrom = partitionOf(stage, batch.partition).replayFrom(emittedUntil);
@@ -185,6 +186,7 @@ export async function startScorer(config: Readonly<GtwatchConfig>, options: Scor
     metrics.aggregates.inc(outputs.aggregates.length);
     metrics.rekeyed.inc(outputs.bySubscriber.length);
     metrics.late.inc(outputs.late);
+    if (outputs.invalidHits > 0) logger.warn({ count: outputs.invalidHits }, 'velocity-hit records that do not parse were skipped');
   };
 
   const partitionOf = (stage: Stage, partition: number): PartitionScorer => {

@@ -132,13 +132,15 @@ describe('scorer on the real broker', () => {
     expect(new Set(opened.map((a) => `${a.data.pattern}@${a.subject}`))).toEqual(
       new Set(expected.opened.map((a) => `${a.data.pattern}@${a.subject}`)),
     );
-    // Source-keyed patterns: the very same events. Velocity is judged per subscriber partition, and each partition
-    // keeps its own alert book, so an attacker hitting subscribers on several partitions opens the alert once per
-    // partition (same alertId, other event ids). Known gap: velocity hits need a second repartition back by source
-    // before the alert lifecycle; until then only its (pattern, source) set is compared.
+    // Source-keyed patterns: the very same events. Velocity findings travel through the by-subscriber stage and back
+    // to their source's alert book, so their alert opens when the hit arrives (other event time, other event id than
+    // offline); for velocity the (pattern, source) set is compared above, and each alert opens exactly once.
     const sourceKeyed = (ids: Iterable<string>, events: readonly Alert[]) =>
       new Set([...ids].filter((id) => events.find((a) => a.id === id)?.data.pattern !== 'velocity'));
     expect(sourceKeyed(openedIds(), alerts)).toEqual(sourceKeyed(wanted, expected.opened));
+    const velocityOpened = alerts.filter((a) => a.data.status === 'open' && a.data.pattern === 'velocity').map((a) => a.data.alertId);
+    expect(velocityOpened.length).toBeGreaterThan(0);
+    expect(velocityOpened.length).toBe(new Set(velocityOpened).size);
     expect(aggregated).toBe(expected.transactions);
     expect(deadLetters).toBe(expected.rejected);
 
