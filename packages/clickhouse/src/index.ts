@@ -33,7 +33,7 @@ export {
   type ToleratedError,
   validateMigrations,
 } from './migrations.js';
-export { type LatestAlert, type LatestAlertsFilter, latestAlerts, latestAlertsQuery, queryRows } from './queries.js';
+export { ALERT_STATE_COLUMNS, type LatestAlert, type LatestAlertsFilter, latestAlerts, latestAlertsQuery, queryRows } from './queries.js';
 export {
   type AlertRow,
   AlertRowSchema,

@@ -123,7 +123,8 @@ export interface LatestAlertsFilter {
   limit?: number;
 }
 
-const CURRENT_COLUMNS = [
+/** The `alerts` columns that make up an alert's current state: read as `argMax(column, sequence)`. */
+export const ALERT_STATE_COLUMNS = [
   'event_id',
   'status',
   'pattern',
@@ -166,7 +167,7 @@ export function latestAlertsQuery(database: string, filter: LatestAlertsFilter =
   if (filter.since) having.push(sql`cur_event_time >= ${epochSecondsOf(filter.since)}`);
   if (filter.maxTlp) having.push(sql`cur_tlp_rank <= ${TLP_LABELS.indexOf(filter.maxTlp) + 1}`);
   const current = join(
-    CURRENT_COLUMNS.map((column) => sql`argMax(${identifier(column)}, sequence) AS ${identifier(`cur_${column}`)}`),
+    ALERT_STATE_COLUMNS.map((column) => sql`argMax(${identifier(column)}, sequence) AS ${identifier(`cur_${column}`)}`),
     sql`,\n  `,
   );
   const clause = (keyword: Sql, parts: Sql[]): Sql => (parts.length === 0 ? sql`` : sql`\n${keyword} ${join(parts, sql` AND `)}`);

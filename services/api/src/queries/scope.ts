@@ -1,4 +1,4 @@
-import { identifier, join, type Sql, sql } from '@gtwatch/clickhouse';
+import { ALERT_STATE_COLUMNS, identifier, join, type Sql, sql } from '@gtwatch/clickhouse';
 import { TLP_RANK } from '../params.js';
 import type { Principal } from '../tokens.js';
 
@@ -33,30 +33,8 @@ export interface StateFilter {
   having?: Sql[];
 }
 
-export const STATE_COLUMNS = [
-  'event_id',
-  'status',
-  'pattern',
-  'severity',
-  'score',
-  'tlp',
-  'source_type',
-  'source_id',
-  'source_country',
-  'source_plmn',
-  'source_operator',
-  'source_leased',
-  'victim_plmns',
-  'victim_countries',
-  'victim_subscribers',
-  'reporters',
-  'jurisdictions',
-  'cross_border',
-  'count',
-  'operations',
-  'evidence',
-  'explanation',
-] as const;
+/** The columns of an alert's current state, shared with `@gtwatch/clickhouse`'s `latestAlerts`. */
+export const STATE_COLUMNS = ALERT_STATE_COLUMNS;
 
 /**
  * One row per alert: its current state (the columns of its highest-`sequence` event) plus opened time, event count
