@@ -37,7 +37,22 @@ async function produce(kafka: Kafka, topic: string, value: string, idempotent = 
 }
 
 /** Reads from the beginning of `topics` in `groupId` until `count` values arrived. */
+/** Errors of a broker that has only just started (its offsets topic still loading): worth another try. */
+const STARTING_UP = new Set(['COORDINATOR_LOAD_IN_PROGRESS', 'COORDINATOR_NOT_AVAILABLE', 'NOT_COORDINATOR']);
+
 async function consume(kafka: Kafka, groupId: string, subscribe: (string | RegExp)[], count: number): Promise<string[]> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await consumeOnce(kafka, groupId, subscribe, count);
+    } catch (error) {
+      const type = (error as { type?: string }).type;
+      if (attempt >= 10 || type === undefined || !STARTING_UP.has(type)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
+  }
+}
+
+async function consumeOnce(kafka: Kafka, groupId: string, subscribe: (string | RegExp)[], count: number): Promise<string[]> {
   const consumer = kafka.consumer({ groupId, retry: { retries: 1 }, maxWaitTimeInMs: 200, sessionTimeout: 10_000, heartbeatInterval: 1_000 });
   const values: string[] = [];
   await consumer.connect();
