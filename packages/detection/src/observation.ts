@@ -63,6 +63,11 @@ export class Enricher {
   readonly #realms = new Map<string, SourceProfile>();
   readonly #plmnKeys = new Map<string, string | null>();
   readonly #plmnCountries = new Map<string, string | null>();
+  /** Both facts about a subscriber's home PLMN, so each record pays one lookup for them. */
+  readonly #subscriberPlmns = new Map<string, { readonly key: string | null; readonly country: string | null }>();
+  // Most consecutive records share their reporter (one operator's feed): one comparison instead of a map lookup.
+  #lastReporter: string | undefined;
+  #lastReporterKey: string | null = null;
 
   constructor(numbering: Numbering) {
     this.#numbering = numbering;
@@ -107,11 +112,23 @@ export class Enricher {
     };
   }
 
+  #subscriberPlmn(plmn: string): { readonly key: string | null; readonly country: string | null } {
+    const cached = this.#subscriberPlmns.get(plmn);
+    if (cached !== undefined) return cached;
+    return remember(this.#subscriberPlmns, plmn, { key: this.plmnKey(plmn), country: this.countryOfPlmn(plmn) });
+  }
+
   observe(record: SignallingSummary): Observation {
     const profile = this.profile(record);
-    const reporterKey = this.plmnKey(record.reporter);
+    const reporter = record.reporter;
+    if (reporter !== this.#lastReporter) {
+      this.#lastReporterKey = this.plmnKey(reporter);
+      this.#lastReporter = reporter;
+    }
+    const reporterKey = this.#lastReporterKey;
     const own = profile.sourcePlmnKey !== null && profile.sourcePlmnKey === reporterKey;
     const subscriberPlmn = record.subscriberPlmn;
+    const home = subscriberPlmn ? this.#subscriberPlmn(subscriberPlmn) : null;
     return {
       entityType: profile.entityType,
       entityId: profile.entityId,
@@ -128,8 +145,9 @@ export class Enricher {
       locationRevealing: isLocationRevealing(record),
       locationUpdating: isLocationUpdating(record),
       scanningError: isScanningError(record),
-      subscriberCountry: subscriberPlmn ? this.countryOfPlmn(subscriberPlmn) : null,
-      ownSubscriber: subscriberPlmn !== undefined && this.plmnKey(subscriberPlmn) === reporterKey,
+      subscriberCountry: home === null ? null : home.country,
+      // An empty subscriberPlmn is not a valid PLMN and never reaches here; `undefined` means none was given.
+      ownSubscriber: subscriberPlmn !== undefined && (home === null ? this.plmnKey(subscriberPlmn) : home.key) === reporterKey,
     };
   }
 }

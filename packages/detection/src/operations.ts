@@ -30,8 +30,12 @@ for (const op of MAP_CAT1) MAP_CATEGORY[op] = 1;
 for (const op of MAP_CAT2) MAP_CATEGORY[op] = 2;
 for (const op of MAP_CAT3) MAP_CATEGORY[op] = 3;
 
-const MAP_LOCATION_REVEALING = new Set([22, 24, 58, 62, 70, 71, 83, 85]);
-const MAP_LOCATION_UPDATING = new Set([2, 23]);
+// Flags per MAP operation code, looked up once per record instead of hashing into sets.
+const LOCATION_REVEALING = 1;
+const LOCATION_UPDATING = 2;
+const MAP_FLAGS = new Uint8Array(256);
+for (const op of [22, 24, 58, 62, 70, 71, 83, 85]) MAP_FLAGS[op] = (MAP_FLAGS[op] ?? 0) | LOCATION_REVEALING;
+for (const op of [2, 23]) MAP_FLAGS[op] = (MAP_FLAGS[op] ?? 0) | LOCATION_UPDATING;
 const MAP_SCANNING_ERRORS = new Set([1, 5, 6, 27, 35, 36, 49]);
 const DIAMETER_SCANNING_ERRORS = new Set([5001, 5420, 3002, 3003]);
 
@@ -93,7 +97,7 @@ export function categoryOf(record: SignallingSummary): Category {
 }
 
 export function isLocationRevealing(record: SignallingSummary): boolean {
-  if (record.protocol !== 'DIAMETER') return record.protocol === 'MAP' && MAP_LOCATION_REVEALING.has(record.operation);
+  if (record.protocol !== 'DIAMETER') return record.protocol === 'MAP' && ((MAP_FLAGS[record.operation] ?? 0) & LOCATION_REVEALING) !== 0;
   if (record.operation === DIAMETER_CMD.idr) return ((record.idrFlags ?? 0) & IDR_LOCATION_FLAGS) !== 0;
   if (record.application === DIAMETER_APP.sh) return record.operation === 306;
   return record.operation === DIAMETER_CMD.plr || record.operation === DIAMETER_CMD.rir;
@@ -101,7 +105,7 @@ export function isLocationRevealing(record: SignallingSummary): boolean {
 
 export function isLocationUpdating(record: SignallingSummary): boolean {
   if (record.protocol === 'DIAMETER') return record.operation === DIAMETER_CMD.ulr;
-  return record.protocol === 'MAP' && MAP_LOCATION_UPDATING.has(record.operation);
+  return record.protocol === 'MAP' && ((MAP_FLAGS[record.operation] ?? 0) & LOCATION_UPDATING) !== 0;
 }
 
 /** An answer that reveals whether a subscriber or node exists: what a scan is looking for. */

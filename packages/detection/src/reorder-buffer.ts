@@ -31,12 +31,16 @@ export class ReorderBuffer<T> {
 
   /** Items with time ≤ `watermark`, oldest first (ties in arrival order). */
   releaseThrough(watermark: number, visit: (item: T) => void): void {
-    while (this.#heap.length > 0 && (this.#heap[0]?.time ?? Number.POSITIVE_INFINITY) <= watermark) {
-      visit(this.#pop());
-    }
+    while (this.size > 0 && this.nextTime() <= watermark) visit(this.pop());
   }
 
-  #pop(): T {
+  /** Time of the item `pop` returns next (+∞ when empty). Lets a hot caller loop without a callback per call. */
+  nextTime(): number {
+    return this.#heap.length > 0 ? (this.#heap[0] as Entry<T>).time : Number.POSITIVE_INFINITY;
+  }
+
+  /** Removes and returns the oldest item (ties in arrival order); only call when `size` > 0. */
+  pop(): T {
     const heap = this.#heap;
     const top = heap[0] as Entry<T>;
     const last = heap.pop() as Entry<T>;

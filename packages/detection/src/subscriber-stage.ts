@@ -43,12 +43,15 @@ export class SubscriberStage {
   }
 
   #release(watermark: number, now: number, events: Alert[]): void {
-    this.#pending.releaseThrough(watermark, ({ observation, subscriberHash }) => {
+    const pending = this.#pending;
+    // A plain loop, not releaseThrough: this runs for every record, and a callback would be a closure per call.
+    while (pending.size > 0 && pending.nextTime() <= watermark) {
+      const { observation, subscriberHash } = pending.pop();
       const contribution = this.#velocity.observe(observation, subscriberHash);
-      if (contribution === null) return;
+      if (contribution === null) continue;
       if (this.#hits !== null) this.#hits.push(velocityHitOf(contribution));
       else events.push(...this.#alerts.contribute(contribution, now));
-    });
+    }
   }
 
   advance(now: number, events: Alert[]): void {

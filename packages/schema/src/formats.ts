@@ -34,13 +34,13 @@ export const JURISDICTION_PATTERN = /^[a-z]{2}$/;
 // separator.
 export const ALERT_SOURCE_PATTERN = /^urn:gtwatch:[A-Za-z0-9][A-Za-z0-9._~-]*:[A-Za-z0-9][A-Za-z0-9._~-]*$/;
 
-const MS_PER_DAY = 86_400_000;
+export const MS_PER_DAY = 86_400_000;
 
 /**
  * Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). Used instead of
  * Date.UTC, which maps years 0–99 to 1900–1999 and would give such a string the wrong instant.
  */
-function daysFromCivil(year: number, month: number, day: number): number {
+export function daysFromCivil(year: number, month: number, day: number): number {
   const y = month <= 2 ? year - 1 : year;
   const era = Math.floor(y / 400);
   const yearOfEra = y - era * 400;

@@ -22,15 +22,15 @@ test('agrees with zod on the fixtures', () => {
   expect(expectSameAsZod(diameterRecord())).toBe(true);
 });
 
-test('agrees with zod on 10,000 random summary-like records, valid and invalid', () => {
+test('agrees with zod on 5,000 random summary-like records, valid and invalid', () => {
   let valid = 0;
   fc.assert(
     fc.property(summaryLike, (record) => {
       if (expectSameAsZod(record)) valid++;
     }),
-    { seed: SEED, numRuns: 10_000 },
+    { seed: SEED, numRuns: 5_000 },
   );
   // Both sides of the rules must be well represented for the agreement to mean anything.
-  expect(valid).toBeGreaterThan(1_000);
-  expect(valid).toBeLessThan(9_000);
+  expect(valid).toBeGreaterThan(500);
+  expect(valid).toBeLessThan(4_500);
 });
