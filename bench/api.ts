@@ -4,11 +4,23 @@
 // (transactions) from a few thousand sources seen by five reporters, with 2 % of the rows written twice as a replay
 // would, plus a few thousand alerts with their lifecycle events. The rows are generated here directly (seeded),
 // not by scoring 10 million simulated lines, which would take the 2-core machine many minutes for the same table
-// contents. Then the api (in this process) answers each endpoint at a fixed concurrency; latency is measured at
-// the client, including HTTP and JSON. The database is dropped at the end unless --keep.
+// contents. Then the day's hours are rolled up into traffic_hour with `rollupHours`, the function the sink's
+// rollup loop runs. Then the api (in this process, its clock at the end of the day, so its last hour is still
+// read from traffic_minute as a live api's would be) answers each endpoint at each concurrency of --concurrency
+// (default 1 and 4); latency is measured at the client, including HTTP and JSON. The database is dropped at the
+// end unless --keep.
 import { parseArgs } from 'node:util';
 import { hashToken, loadApiConfig, parseTokens, startApi } from '@gtwatch/api';
-import { type AlertRow, alertSequence, createClickHouseClient, dropDatabase, migrate, type TrafficMinuteRow } from '@gtwatch/clickhouse';
+import {
+  type AlertRow,
+  alertSequence,
+  createClickHouseClient,
+  dropDatabase,
+  migrate,
+  rollupHours,
+  rollupVersion,
+  type TrafficMinuteRow,
+} from '@gtwatch/clickhouse';
 import { PATTERN_IDS, TLP_LABELS } from '@gtwatch/schema';
 import { formatNumber, printTable, type Row, writeResult } from './report.js';
 
@@ -17,18 +29,25 @@ const { values } = parseArgs({
     sources: { type: 'string', default: '2500' },
     alerts: { type: 'string', default: '3000' },
     requests: { type: 'string', default: '60' },
-    concurrency: { type: 'string', default: '4' },
+    /** Comma-separated concurrencies, each measured in turn. */
+    concurrency: { type: 'string', default: '1,4' },
     seed: { type: 'string', default: '11' },
     keep: { type: 'boolean', default: false },
     /** Reuse a database loaded by an earlier `--keep` run instead of loading a new one. */
     database: { type: 'string' },
     'load-only': { type: 'boolean', default: false },
+    /**
+     * Afterwards, drop traffic_hour's rows and measure the traffic rankings again: the minute-only path every
+     * read took before the hourly rollup, under the same machine load, for comparison.
+     */
+    'compare-minutes': { type: 'boolean', default: false },
   },
 });
 const SOURCES = Number(values.sources);
 const ALERTS = Number(values.alerts);
 const REQUESTS = Number(values.requests);
-const CONCURRENCY = Number(values.concurrency);
+const CONCURRENCIES = values.concurrency.split(',').map(Number);
+if (CONCURRENCIES.some((c) => !Number.isSafeInteger(c) || c < 1)) throw new Error('--concurrency takes positive integers, e.g. 1,4');
 const DAY_START = Date.parse('2026-11-29T00:00:00Z') / 1000;
 const MINUTES = 1_440;
 const REPORTERS = ['234-15', '310-410', '302-910', '505-91', '530-91'];
@@ -189,7 +208,19 @@ async function load(sources: readonly Source[]) {
   if (batch.length > 0) await insert('traffic_minute', batch);
   const alerts = alertRows(sources, ALERTS);
   await insert('alerts', alerts);
-  return { trafficRows: rows, replayedRows: replayed, transactions, alertEvents: alerts.length, alerts: ALERTS, loadSeconds: (Date.now() - started) / 1000 };
+  const loadSeconds = (Date.now() - started) / 1000;
+  const rollupSeconds = await rollUp();
+  return { trafficRows: rows, replayedRows: replayed, transactions, alertEvents: alerts.length, alerts: ALERTS, loadSeconds, rollupSeconds };
+}
+
+/** Rolls up every hour of the day that has no snapshot yet, as the sink does for the hours it wrote. */
+async function rollUp(): Promise<number> {
+  const started = Date.now();
+  const result = await client.query({ query: `SELECT DISTINCT toUInt32(hour) AS h FROM ${database}.traffic_hour`, format: 'JSONEachRow' });
+  const done = new Set(((await result.json()) as Array<{ h: number }>).map((row) => Number(row.h)));
+  const hours = Array.from({ length: MINUTES / 60 }, (_, h) => DAY_START + h * 3_600).filter((hour) => !done.has(hour));
+  await rollupHours(client, database, hours, rollupVersion());
+  return (Date.now() - started) / 1000;
 }
 
 async function describeLoaded() {
@@ -200,14 +231,18 @@ async function describeLoaded() {
   const row = ((await result.json()) as Array<{ rows: string; transactions: string }>)[0];
   const alerts = await client.query({ query: `SELECT count() AS n, uniqExact(alert_id) AS a FROM ${database}.alerts`, format: 'JSONEachRow' });
   const a = ((await alerts.json()) as Array<{ n: string; a: string }>)[0];
-  return { trafficRows: Number(row?.rows), replayedRows: Number.NaN, transactions: Number(row?.transactions), alertEvents: Number(a?.n), alerts: Number(a?.a), loadSeconds: 0 };
+  await migrate(client, database); // a database kept by an older build gets traffic_hour
+  const rollupSeconds = await rollUp();
+  return { trafficRows: Number(row?.rows), replayedRows: Number.NaN, transactions: Number(row?.transactions), alertEvents: Number(a?.n), alerts: Number(a?.a), loadSeconds: 0, rollupSeconds };
 }
+
+const iso = (seconds: number) => new Date(seconds * 1000).toISOString();
 
 function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 }
 
-async function measure(base: string, token: string, paths: readonly string[]): Promise<{ p50: number; p99: number; max: number; errors: number }> {
+async function measure(base: string, token: string, paths: readonly string[], concurrency: number): Promise<{ p50: number; p99: number; max: number; errors: number }> {
   const latencies: number[] = [];
   let errors = 0;
   let next = 0;
@@ -225,7 +260,7 @@ async function measure(base: string, token: string, paths: readonly string[]): P
       latencies.push(await one(path));
     }
   };
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  await Promise.all(Array.from({ length: concurrency }, worker));
   latencies.sort((a, b) => a - b);
   return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies.at(-1) ?? Number.NaN, errors };
 }
@@ -234,7 +269,9 @@ async function main(): Promise<void> {
   const sources = makeSources(SOURCES);
   process.stdout.write(`loading a day of aggregates into ${database} (${SOURCES} sources, ${ALERTS} alerts)…\n`);
   const loaded = values.database !== undefined ? await describeLoaded() : await load(sources);
-  process.stdout.write(`loaded ${formatNumber(loaded.trafficRows)} traffic rows (${formatNumber(loaded.transactions)} transactions) in ${loaded.loadSeconds.toFixed(1)} s\n`);
+  process.stdout.write(
+    `loaded ${formatNumber(loaded.trafficRows)} traffic rows (${formatNumber(loaded.transactions)} transactions) in ${loaded.loadSeconds.toFixed(1)} s, rolled up in ${loaded.rollupSeconds.toFixed(1)} s\n`,
+  );
   if (loaded.transactions < 10_000_000) throw new Error('the day holds fewer than 10 million summarised records; raise --sources');
   if (values['load-only']) {
     process.stdout.write(`kept ${database}\n`);
@@ -272,19 +309,42 @@ async function main(): Promise<void> {
       ['sources/top by=transactions, protocol=MAP, country', analyst, COUNTRIES.map((c) => `/api/v1/sources/top?by=transactions&protocol=MAP&country=${c}`)],
       ['sources/top by=transactions (regulator gb)', regulator, ['/api/v1/sources/top?by=transactions']],
       ['sources/top by=transactions (operator)', operator, ['/api/v1/sources/top?by=transactions']],
+      // Ranges that do not start and end on whole hours: their partial first and last hours come from traffic_minute.
+      ['sources/top by=transactions, unaligned range', analyst, [17, 1234, 2999].map((s) => `/api/v1/sources/top?by=transactions&from=${iso(DAY_START + s)}&to=${iso(DAY_START + 86_400 - s)}`)],
       ['sources/{id} (1,440-minute series)', analyst, sourcePaths],
       ['alerts', analyst, ['/api/v1/alerts', '/api/v1/alerts?severity=critical', '/api/v1/alerts?pattern=scanning']],
       ['alerts (regulator gb)', regulator, ['/api/v1/alerts']],
       ['alerts/{alertId}', analyst, alertPaths],
       ['jurisdictions/gb/summary', regulator, ['/api/v1/jurisdictions/gb/summary']],
     ];
-    const rows: Row[] = [];
-    for (const [name, token, paths] of cases) {
-      const result = await measure(api.url, token, paths);
-      rows.push({ endpoint: name, requests: REQUESTS, 'p50 ms': Math.round(result.p50), 'p99 ms': Math.round(result.p99), 'max ms': Math.round(result.max), errors: result.errors, 'p99 ≤ 300 ms': result.p99 <= 300 ? 'yes' : 'NO' });
+    const runs: Array<{ concurrency: number; endpoints: Row[] }> = [];
+    for (const concurrency of CONCURRENCIES) {
+      const rows: Row[] = [];
+      for (const [name, token, paths] of cases) {
+        const result = await measure(api.url, token, paths, concurrency);
+        rows.push({ endpoint: name, requests: REQUESTS, 'p50 ms': Math.round(result.p50), 'p99 ms': Math.round(result.p99), 'max ms': Math.round(result.max), errors: result.errors, 'p99 ≤ 300 ms': result.p99 <= 300 ? 'yes' : 'NO' });
+      }
+      printTable(`analyst API latency, concurrency ${concurrency}, ${formatNumber(loaded.trafficRows)} traffic rows / ${formatNumber(loaded.transactions)} records`, rows);
+      runs.push({ concurrency, endpoints: rows });
     }
-    printTable(`analyst API latency, concurrency ${CONCURRENCY}, ${formatNumber(loaded.trafficRows)} traffic rows / ${formatNumber(loaded.transactions)} records`, rows);
-    writeResult('api', { conditions: { concurrency: CONCURRENCY, requestsPerEndpoint: REQUESTS, clickhouse: url, ...loaded }, endpoints: rows });
+    if (values['compare-minutes']) {
+      const month = new Date(DAY_START * 1000).toISOString().slice(0, 7).replace('-', ''); // traffic_hour's partition
+      await client.command({ query: `ALTER TABLE ${database}.traffic_hour DROP PARTITION ${month}` });
+      await new Promise((resolve) => setTimeout(resolve, 6_000)); // the api remembers which hours are rolled up for 5 s
+      const trafficCases = cases.filter(([name]) => name.startsWith('sources/top by=transactions'));
+      for (const concurrency of CONCURRENCIES) {
+        const rows: Row[] = [];
+        for (const [name, token, paths] of trafficCases) {
+          const result = await measure(api.url, token, paths, concurrency);
+          rows.push({ endpoint: `${name} (minutes only)`, requests: REQUESTS, 'p50 ms': Math.round(result.p50), 'p99 ms': Math.round(result.p99), 'max ms': Math.round(result.max), errors: result.errors, 'p99 ≤ 300 ms': result.p99 <= 300 ? 'yes' : 'NO' });
+        }
+        printTable(`without traffic_hour (the minute-only path), concurrency ${concurrency}`, rows);
+        runs.push({ concurrency, endpoints: rows });
+      }
+    }
+    const load = (await import('node:os')).loadavg().map((l) => Number(l.toFixed(2)));
+    process.stdout.write(`load average at the end (1/5/15 min): ${load.join(' ')}\n`);
+    writeResult('api', { conditions: { concurrencies: CONCURRENCIES, requestsPerEndpoint: REQUESTS, clickhouse: url, loadAverageAtEnd: load, ...loaded }, runs });
   } finally {
     await api.close();
     if (!keep) await dropDatabase(client, database);

@@ -33,7 +33,27 @@ export {
   type ToleratedError,
   validateMigrations,
 } from './migrations.js';
-export { ALERT_STATE_COLUMNS, type LatestAlert, type LatestAlertsFilter, latestAlerts, latestAlertsQuery, queryRows } from './queries.js';
+export {
+  ALERT_STATE_COLUMNS,
+  type LatestAlert,
+  type LatestAlertColumns,
+  LatestAlertColumnsSchema,
+  type LatestAlertsFilter,
+  latestAlerts,
+  latestAlertsQuery,
+  queryRows,
+} from './queries.js';
+export {
+  HOUR_SECONDS,
+  hourOf,
+  hoursOf,
+  latestHourSnapshot,
+  type RollupOutcome,
+  rolledUpHoursQuery,
+  rollupHourQuery,
+  rollupHours,
+  rollupVersion,
+} from './rollup.js';
 export {
   type AlertRow,
   AlertRowSchema,
@@ -68,5 +88,6 @@ export {
   SCHEMA_MIGRATIONS_DDL,
   TABLES,
   type TableName,
+  TRAFFIC_HOUR_DDL,
   TRAFFIC_MINUTE_DDL,
 } from './tables.js';

@@ -2,7 +2,14 @@ import { createHash } from 'node:crypto';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { CLICKHOUSE_ERRORS, clickHouseErrorCode } from './errors.js';
 import { quoteIdentifier } from './identifiers.js';
-import { ALERTS_DDL, ALERTS_STATUS_WITHDRAWN_DDL, ENTITY_SCORES_DDL, SCHEMA_MIGRATIONS_DDL, TRAFFIC_MINUTE_DDL } from './tables.js';
+import {
+  ALERTS_DDL,
+  ALERTS_STATUS_WITHDRAWN_DDL,
+  ENTITY_SCORES_DDL,
+  SCHEMA_MIGRATIONS_DDL,
+  TRAFFIC_HOUR_DDL,
+  TRAFFIC_MINUTE_DDL,
+} from './tables.js';
 
 /**
  * Versioned, idempotent schema migrations.
@@ -151,6 +158,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 2, name: 'create_entity_scores', statements: [ENTITY_SCORES_DDL] },
   { version: 3, name: 'create_alerts', statements: [ALERTS_DDL] },
   { version: 4, name: 'alerts_status_withdrawn', statements: [ALERTS_STATUS_WITHDRAWN_DDL] },
+  { version: 5, name: 'create_traffic_hour', statements: [TRAFFIC_HOUR_DDL] },
 ];
 
 interface RecordedRow {

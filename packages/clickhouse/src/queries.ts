@@ -34,8 +34,11 @@ const json = z.string().transform((text, ctx) => {
   }
 });
 
-const LatestAlertRowSchema = z
-  .object({
+/**
+ * The columns of one `latestAlertsQuery` row (the `alerts_latest` shape: `alert_id`, `cur_*`, `opened_at`, `events`,
+ * `max_sequence`), validated and typed. Other readers of the same shape (the api's scoped queries) map it their way.
+ */
+export const LatestAlertColumnsSchema = z.object({
     alert_id: z.string(),
     cur_event_id: z.string(),
     cur_status: z.enum(ALERT_STATUSES),
@@ -66,8 +69,10 @@ const LatestAlertRowSchema = z
     opened_at: epochSeconds,
     events: integer,
     max_sequence: integer,
-  })
-  .transform((row) => ({
+  });
+export type LatestAlertColumns = z.output<typeof LatestAlertColumnsSchema>;
+
+const LatestAlertRowSchema = LatestAlertColumnsSchema.transform((row) => ({
     alertId: row.alert_id,
     eventId: row.cur_event_id,
     status: row.cur_status,

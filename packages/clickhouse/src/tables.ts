@@ -11,6 +11,7 @@
 export const TABLES = {
   schemaMigrations: 'schema_migrations',
   trafficMinute: 'traffic_minute',
+  trafficHour: 'traffic_hour',
   entityScores: 'entity_scores',
   alerts: 'alerts',
 } as const;
@@ -146,3 +147,49 @@ SETTINGS index_granularity = 8192`;
 
 /** Adding an Enum8 value is a metadata-only change on 18.16 and on current servers. */
 export const ALERTS_STATUS_WITHDRAWN_DDL = `ALTER TABLE {db}.alerts MODIFY COLUMN status ${ALERT_STATUS_ENUM}`;
+
+/**
+ * `traffic_minute` summed per source entity × hour × reporter × protocol, recomputed from it (`rollupHours`, never
+ * a materialized view: an MV sums each inserted block, so a replayed batch would count twice). It is what rankings
+ * and totals over hours read, so it keeps only the dimensions they filter on: no `operation` (and so no `category`,
+ * which belongs to the operation) — per-operation breakdowns are per source and read `traffic_minute`, whose sort key
+ * starts with the entity. Without the operation an hour holds ~10× fewer rows than its minutes.
+ *
+ * Each rollup of an hour writes a complete *snapshot* of that hour — every row with the same `version` (see
+ * rollup.ts) — and readers take, per hour, only the rows of its newest snapshot (`latestHourSnapshot`). That is
+ * what makes the table exact:
+ *
+ * - the source attributes (country, PLMN, operator, leased, type) are part of the grouping and of the sort key, so a
+ *   filter on them (`source_country = …`) selects exactly the minute rows it selects in `traffic_minute`, even when
+ *   an entity's attributes changed within the hour;
+ * - a row of an older snapshot whose key is absent from the newer one (e.g. the attributes changed on replay) is
+ *   ignored by readers instead of being added; rows of the same key collapse on merge like any ReplacingMergeTree.
+ *
+ * `subscribers` is the largest per-minute distinct count among the hour's minute rows of that key: distinct counts
+ * do not add across minutes or operations, so it is a lower bound of the hour's distinct subscribers, never a sum.
+ * `last_minute` is the latest minute of those rows, so "the attributes as of a source's latest minute" can be read
+ * from hours (argMax by it) and agree with the minute table.
+ */
+export const TRAFFIC_HOUR_DDL = `CREATE TABLE IF NOT EXISTS {db}.traffic_hour
+(
+    hour            DateTime,
+    reporter        String,
+    entity_type     ${ENTITY_TYPE_ENUM},
+    entity          String,
+    protocol        ${PROTOCOL_ENUM},
+    source_country  String,
+    source_plmn     String,
+    source_operator String,
+    leased          UInt8,
+    transactions    UInt64,
+    errors          UInt64,
+    scanning_errors UInt64,
+    subscribers     UInt32,
+    late            UInt64,
+    last_minute     DateTime,
+    version         UInt64
+)
+ENGINE = ReplacingMergeTree(version)
+PARTITION BY toYYYYMM(hour)
+ORDER BY (entity, hour, reporter, protocol, source_country, source_plmn, source_operator, leased, entity_type)
+SETTINGS index_granularity = 8192`;

@@ -95,6 +95,11 @@ describe('migration checksums', () => {
           "alerts_status_withdrawn",
           "d0a05b2066c8",
         ],
+        [
+          5,
+          "create_traffic_hour",
+          "f0a3435da2dd",
+        ],
       ]
     `);
   });

@@ -18,6 +18,7 @@ import {
 import { type AlertState, AlertStateRow, alertEventsQuery, AlertEventRow, alertPageQuery } from './queries/alerts.js';
 import { flag, int } from './queries/columns.js';
 import { latestStates, overlaps } from './queries/scope.js';
+import { planTraffic } from './queries/hours.js';
 import { topTrafficExact } from './queries/top-traffic.js';
 import {
   EntityInfoRow,
@@ -133,6 +134,9 @@ export async function topSources(ctx: RequestContext, query: TopSourcesQuery) {
   const page = { limit: query.limit, offset };
   const filters: SourceFilters = { ...query, range };
   const { runner, database, principal } = ctx;
+  // Started at once: the score ranking needs it only after its own query, the transactions ranking first.
+  const planned = planTraffic(runner, database, range, ctx.nowMs);
+  planned.catch(() => {}); // awaited below on every path; this only keeps an early throw from going unhandled
 
   type Item = {
     entity: string;
@@ -159,16 +163,30 @@ export async function topSources(ctx: RequestContext, query: TopSourcesQuery) {
     if (query.protocol !== undefined) trafficFilter.protocol = query.protocol;
     if (query.reporter !== undefined) trafficFilter.reporter = query.reporter;
     if (query.country !== undefined) trafficFilter.country = query.country;
-    const ranked = await topTrafficExact(runner, database, principal, trafficFilter, page);
+    // What is shown about the ranked sources is fetched for the candidates while their exact sums are computed.
+    const details = (entities: string[]) =>
+      Promise.all([
+        runner.rows(
+          alertMetricsQuery(database, principal, [overlaps(range), sql`cur_source_id IN ${list(entities)}`], null, { limit: entities.length, offset: 0 }),
+          AlertMetricsRow,
+        ),
+        runner.rows(entityInfoQuery(database, entities, plan), EntityInfoRow),
+      ]);
+    let early: { entities: Set<string>; rows: ReturnType<typeof details> } | undefined;
+    const plan = await planned;
+    const ranked = await topTrafficExact(runner, database, principal, trafficFilter, page, plan, (candidates) => {
+      if (candidates.length === 0) return;
+      const rows = details(candidates);
+      rows.catch(() => {}); // awaited below when used; a later candidate list may replace it
+      early = { entities: new Set(candidates), rows };
+    });
     const metrics = new Map<string, z.output<typeof AlertMetricsRow>>();
     const info = new Map<string, z.output<typeof EntityInfoRow>>();
     const entities = ranked.slice(0, query.limit).map((row) => row.entity);
     if (entities.length > 0) {
-      const having = [overlaps(range), sql`cur_source_id IN ${list(entities)}`];
-      const [alertRows, infoRows] = await Promise.all([
-        runner.rows(alertMetricsQuery(database, principal, having, null, { limit: entities.length, offset: 0 }), AlertMetricsRow),
-        runner.rows(entityInfoQuery(database, entities), EntityInfoRow),
-      ]);
+      const covered: typeof early = early;
+      const [alertRows, infoRows] =
+        covered && entities.every((entity) => covered.entities.has(entity)) ? await covered.rows : await details(entities);
       for (const row of alertRows) metrics.set(row.entity, row);
       for (const row of infoRows) info.set(row.entity, row);
     }
@@ -191,13 +209,16 @@ export async function topSources(ctx: RequestContext, query: TopSourcesQuery) {
       };
     });
   } else {
-    const ranked = await runner.rows(alertMetricsQuery(database, principal, alertConditions(database, filters), query.by, page), AlertMetricsRow);
+    const [ranked, plan] = await Promise.all([
+      runner.rows(alertMetricsQuery(database, principal, alertConditions(database, filters), query.by, page), AlertMetricsRow),
+      planned,
+    ]);
     const traffic = new Map<string, z.output<typeof EntitySumsRow>>();
     const entities = ranked.slice(0, query.limit).map((row) => row.entity);
     if (entities.length > 0) {
       const trafficFilter: TrafficFilter = { range, entities };
       if (query.reporter !== undefined) trafficFilter.reporter = query.reporter;
-      const sums = trafficSumsQuery(database, principal, trafficFilter, { limit: entities.length, offset: 0 }, 'by-key');
+      const sums = trafficSumsQuery(database, principal, trafficFilter, { limit: entities.length, offset: 0 }, 'by-key', plan);
       for (const row of await runner.rows(sums, EntitySumsRow)) {
         traffic.set(row.entity, row);
       }

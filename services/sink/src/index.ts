@@ -10,5 +10,6 @@ export {
   toTrafficMinuteRow,
 } from './decode.js';
 export { createSinkMetrics, METRIC_NAMES, type SinkMetrics } from './metrics.js';
-export { type RunSinkOptions, runSink } from './run.js';
+export { HourRoller, type HourRollerOptions } from './hour-roller.js';
+export { type RunSinkOptions, rollupIntervalFrom, runSink } from './run.js';
 export { type SinkBatchOptions, type SinkConsumerOptions, type SinkHandle, type SinkOptions, startSink } from './sink.js';

@@ -18,6 +18,9 @@ export interface SinkMetrics {
   commits: Counter<'result'>;
   staleAcks: Counter;
   lag: Gauge<'topic' | 'partition'>;
+  rollups: Counter<'result'>;
+  rollupSeconds: Histogram;
+  rollupPending: Gauge;
 }
 
 export const METRIC_NAMES = [
@@ -33,6 +36,9 @@ export const METRIC_NAMES = [
   'gtwatch_sink_offset_commits_total',
   'gtwatch_sink_stale_acks_total',
   'gtwatch_sink_consumer_lag',
+  'gtwatch_sink_rollups_total',
+  'gtwatch_sink_rollup_duration_seconds',
+  'gtwatch_sink_rollup_pending_hours',
 ] as const;
 
 /** `lag` is read at scrape time from the consumer (per partition, as of each partition's latest batch). */
@@ -47,7 +53,7 @@ export function createSinkMetrics(registry: Registry, lag: () => readonly Partit
     }),
     invalid: new Counter({
       name: 'gtwatch_sink_records_invalid_total',
-      help: 'Records skipped because they are empty, not JSON, break the contract, or cannot be stored (reason)',
+      help: 'Records (or rows of an aggregate batch) skipped because they are empty, not JSON, break the contract, or cannot be stored (reason)',
       labelNames: ['topic', 'reason'],
       registers,
     }),
@@ -114,6 +120,23 @@ export function createSinkMetrics(registry: Registry, lag: () => readonly Partit
         this.reset();
         for (const entry of lag()) this.set({ topic: entry.topic, partition: String(entry.partition) }, Number(entry.offsetLag));
       },
+    }),
+    rollups: new Counter({
+      name: 'gtwatch_sink_rollups_total',
+      help: 'Hourly rollups of traffic_minute into traffic_hour: result "ok" per hour rolled, "failed" per failed round (its hours stay dirty)',
+      labelNames: ['result'],
+      registers,
+    }),
+    rollupSeconds: new Histogram({
+      name: 'gtwatch_sink_rollup_duration_seconds',
+      help: 'Duration of one hour\'s rollup (INSERT … SELECT … FINAL)',
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers,
+    }),
+    rollupPending: new Gauge({
+      name: 'gtwatch_sink_rollup_pending_hours',
+      help: 'Hours written to traffic_minute whose traffic_hour snapshot is not up to date yet (dirty)',
+      registers,
     }),
   };
 }

@@ -24,12 +24,28 @@ export interface RunSinkOptions extends Omit<SinkOptions, 'logger' | 'exit'> {
  * A bad environment is logged at fatal level, naming every bad variable, then `exit(1)`; the ConfigError is also
  * thrown (reached only when an injected `exit` returns).
  */
+/**
+ * GTWATCH_ROLLUP_INTERVAL_MS: how often the sink re-rolls the hours it wrote into traffic_hour (default 30 000).
+ * Read here rather than in @gtwatch/config because only the sink uses it.
+ */
+export function rollupIntervalFrom(env: Env): number | undefined {
+  const text = env.GTWATCH_ROLLUP_INTERVAL_MS;
+  if (text === undefined || text === '') return undefined;
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value < 100 || value > 3_600_000) {
+    throw new Error(`GTWATCH_ROLLUP_INTERVAL_MS must be whole milliseconds from 100 to 3600000, got ${JSON.stringify(text)}`);
+  }
+  return value;
+}
+
 export async function runSink(env: Env = process.env, options: RunSinkOptions = {}): Promise<SinkHandle> {
   const exit = options.exit ?? ((code: number) => process.exit(code));
   const stderr = options.stderr ?? process.stderr;
   let config: Readonly<GtwatchConfig>;
+  let rollupIntervalMs: number | undefined;
   try {
     config = loadConfig(env);
+    rollupIntervalMs = rollupIntervalFrom(env);
   } catch (error) {
     const logger = options.logger ?? createLogger({ service: 'gtwatch-sink' });
     if (error instanceof ConfigError) {
@@ -45,7 +61,7 @@ export async function runSink(env: Env = process.env, options: RunSinkOptions = 
   const { signals, shutdownTimeoutMs, stderr: _stderr, ...sinkOptions } = options;
   let sink: SinkHandle;
   try {
-    sink = await startSink(config, { ...sinkOptions, logger, exit });
+    sink = await startSink(config, { ...(rollupIntervalMs !== undefined ? { rollupIntervalMs } : {}), ...sinkOptions, logger, exit });
   } catch (error) {
     logger.fatal({ err: error, port: config.port }, 'gtwatch sink cannot start');
     stderr.write(`gtwatch sink: ${(error as Error).message}\n`);

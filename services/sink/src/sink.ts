@@ -39,6 +39,7 @@ import {
   startHealthServer,
 } from '@gtwatch/observability';
 import { CommitTracker, type SourcePosition } from './commits.js';
+import { HourRoller } from './hour-roller.js';
 import { decodeAggregate, decodeAlert, type InvalidReason, type RecordDecoder } from './decode.js';
 import { LogLimit } from './log-limit.js';
 import { createSinkMetrics, type SinkMetrics } from './metrics.js';
@@ -77,6 +78,8 @@ export interface SinkOptions {
   batch?: SinkBatchOptions;
   /** Insert retries before a failure is surfaced (readiness false); the rows stay and are retried after `maxDelayMs`. */
   retry?: Partial<RetryPolicy>;
+  /** How often dirty hours are rolled up into traffic_hour (GTWATCH_ROLLUP_INTERVAL_MS). Default 30 000 ms. */
+  rollupIntervalMs?: number;
   /** How often ClickHouse is pinged when no insert has succeeded for that long. Default 5 000 ms. */
   pingIntervalMs?: number;
   /** Per ClickHouse request. Default 30 000 ms. */
@@ -226,7 +229,15 @@ export async function startSink(config: Readonly<GtwatchConfig>, options: SinkOp
     }
   }
 
-  function createRoute<Row>(topic: string, table: string, decode: RecordDecoder<Row>): Route {
+  const roller = new HourRoller({
+    client,
+    database,
+    intervalMs: options.rollupIntervalMs ?? 30_000,
+    logger,
+    metrics,
+  });
+
+  function createRoute<Row>(topic: string, table: string, decode: RecordDecoder<Row>, acknowledged?: (rows: readonly Row[]) => void): Route {
     const inserter: InsertRows<Row> = tableInserter<Row>(client, table, database);
     const invalidLog = new LogLimit();
     // During an outage the writer surfaces a failure every retry cycle; log the first, then one per 30 s.
@@ -245,6 +256,7 @@ export async function startSink(config: Readonly<GtwatchConfig>, options: SinkOp
         const started = performance.now();
         await inserter(rows);
         metrics.insertSeconds.observe({ table }, (performance.now() - started) / 1000);
+        acknowledged?.(rows);
       },
       ...(options.batch?.maxRows !== undefined ? { maxRows: options.batch.maxRows } : {}),
       ...(options.batch?.maxDelayMs !== undefined ? { maxDelayMs: options.batch.maxDelayMs } : {}),
@@ -298,9 +310,10 @@ export async function startSink(config: Readonly<GtwatchConfig>, options: SinkOp
       ingest: (batch) => {
         const rows: Row[] = [];
         for (const record of batch.records) {
-          const decoded = decode(record);
-          if (decoded.ok) rows.push(decoded.row);
-          else skip(record, decoded.reason, decoded.message);
+          for (const decoded of decode(record)) {
+            if (decoded.ok) rows.push(decoded.row);
+            else skip(record, decoded.reason, decoded.message);
+          }
         }
         const position = commits.position(batch.topic, batch.partition, batch.lastOffset);
         if (position) writer.add(rows, position);
@@ -312,7 +325,7 @@ export async function startSink(config: Readonly<GtwatchConfig>, options: SinkOp
   }
 
   const routes: Route[] = [
-    createRoute<TrafficMinuteRow>(topics.aggregates, TABLES.trafficMinute, decodeAggregate),
+    createRoute<TrafficMinuteRow>(topics.aggregates, TABLES.trafficMinute, decodeAggregate, (rows) => roller.markMinutes(rows.map((row) => row.minute))),
     createRoute<AlertRow>(topics.alerts, TABLES.alerts, decodeAlert),
   ];
   const byTopic = new Map(routes.map((route) => [route.topic, route]));
@@ -380,6 +393,14 @@ export async function startSink(config: Readonly<GtwatchConfig>, options: SinkOp
     lastSuccessAt = Date.now();
     metrics.clickhouseUp.set(1);
     setReady(READY_SCHEMA, true);
+    roller.start();
+    // Not awaited: a large backlog of never-rolled hours must not delay consuming. Failures stay dirty, retried.
+    void roller.backfill().then(
+      (hours) => {
+        if (hours > 0) logger.info({ hours }, 'rolled up hours that had no traffic_hour snapshot');
+      },
+      (error: unknown) => logger.warn({ err: error }, 'looking for hours without a traffic_hour snapshot failed; they are read from traffic_minute'),
+    );
     await consumer.start({
       eachBatch: async (batch) => {
         const route = byTopic.get(batch.topic);
@@ -436,7 +457,9 @@ export async function startSink(config: Readonly<GtwatchConfig>, options: SinkOp
         );
       }
     });
-    // 3. Leave the group, close connections.
+    // 3. Roll up the hours those writes dirtied, so a clean stop leaves traffic_hour up to date.
+    await roller.stop();
+    // 4. Leave the group, close connections.
     await consumer.disconnect().catch((error: unknown) => logger.warn({ err: error }, 'Kafka consumer disconnect failed'));
     await client.close().catch(() => {});
     await health.close().catch(() => {});

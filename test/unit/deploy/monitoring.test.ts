@@ -147,7 +147,7 @@ describe('ClickHouse SQL names only tables and columns the migrations create', (
     expect(unknownSqlNames('SELECT sum(transactionz) AS tx FROM traffic_minute FINAL', schema)).toEqual([
       'unknown column transactionz (tables: traffic_minute)',
     ]);
-    expect(unknownSqlNames('SELECT count() AS n FROM traffic_hour', schema)).toEqual(['unknown table traffic_hour']);
+    expect(unknownSqlNames('SELECT count() AS n FROM traffic_week', schema)).toEqual(['unknown table traffic_week']);
     expect(namesInSql("SELECT a AS b FROM gtwatch.alerts ARRAY JOIN jurisdictions AS j WHERE x = 'y z'")).toEqual({
       tables: ['alerts'],
       columns: ['a', 'jurisdictions', 'x'],

@@ -58,6 +58,7 @@ describe('migrate against the real server', () => {
         { name: TABLES.alerts, engine: 'ReplacingMergeTree' },
         { name: TABLES.entityScores, engine: 'ReplacingMergeTree' },
         { name: TABLES.schemaMigrations, engine: 'ReplacingMergeTree' },
+        { name: TABLES.trafficHour, engine: 'ReplacingMergeTree' },
         { name: TABLES.trafficMinute, engine: 'ReplacingMergeTree' },
       ],
     );
@@ -83,6 +84,11 @@ describe('migrate against the real server', () => {
     expect(columns.filter((c) => c.table === 'traffic_minute')).toHaveLength(17);
     expect(columns.filter((c) => c.table === 'entity_scores')).toHaveLength(16);
     expect(columns.filter((c) => c.table === 'alerts')).toHaveLength(32);
+    expect(typeOf('traffic_hour', 'hour')).toBe('DateTime');
+    expect(typeOf('traffic_hour', 'last_minute')).toBe('DateTime');
+    expect(typeOf('traffic_hour', 'protocol')).toBe("Enum8('MAP' = 1, 'CAP' = 2, 'DIAMETER' = 3)");
+    expect(typeOf('traffic_hour', 'operation')).toBeUndefined();
+    expect(columns.filter((c) => c.table === 'traffic_hour')).toHaveLength(16);
     const keys = await rows<{ name: string; sorting_key: string; partition_key: string; engine_full: string }>(
       admin.client,
       `SELECT name, sorting_key, partition_key, engine_full FROM system.tables WHERE database = '${db}' ORDER BY name`,
@@ -91,6 +97,11 @@ describe('migrate against the real server', () => {
       { name: 'alerts', sorting_key: 'alert_id, event_id', partition_key: 'toYYYYMM(event_time)' },
       { name: 'entity_scores', sorting_key: 'entity, minute, pattern', partition_key: 'toYYYYMMDD(minute)' },
       { name: 'schema_migrations', sorting_key: 'version, checksum', partition_key: '' },
+      {
+        name: 'traffic_hour',
+        sorting_key: 'entity, hour, reporter, protocol, source_country, source_plmn, source_operator, leased, entity_type',
+        partition_key: 'toYYYYMM(hour)',
+      },
       {
         name: 'traffic_minute',
         sorting_key: 'entity, minute, reporter, protocol, operation',

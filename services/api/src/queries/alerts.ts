@@ -1,73 +1,44 @@
-import { identifier, type Sql, sql } from '@gtwatch/clickhouse';
+import { identifier, LatestAlertColumnsSchema, type Sql, sql } from '@gtwatch/clickhouse';
 import { z } from 'zod';
 import type { Principal } from '../tokens.js';
-import { epoch, flag, int, jsonText } from './columns.js';
+import { epoch, int, jsonText } from './columns.js';
 import { latestStates, type StateFilter } from './scope.js';
 
-export const AlertStateRow = z
-  .object({
-    alert_id: z.string(),
-    cur_event_id: z.string(),
-    cur_status: z.string(),
-    cur_pattern: z.string(),
-    cur_category: int,
-    cur_severity: z.string(),
-    cur_score: int,
-    cur_tlp: z.string(),
-    cur_source_type: z.string(),
-    cur_source_id: z.string(),
-    cur_source_country: z.string(),
-    cur_source_plmn: z.string(),
-    cur_source_operator: z.string(),
-    cur_source_leased: flag,
-    cur_victim_plmns: z.array(z.string()),
-    cur_victim_countries: z.array(z.string()),
-    cur_victim_subscribers: int,
-    cur_reporters: z.array(z.string()),
-    cur_jurisdictions: z.array(z.string()),
-    cur_cross_border: flag,
-    cur_first_seen: epoch,
-    cur_last_seen: epoch,
-    cur_event_time: epoch,
-    cur_count: int,
-    cur_operations: jsonText,
-    cur_evidence: jsonText,
-    cur_explanation: z.string(),
-    opened_at: epoch,
-    events: int,
-    max_sequence: int,
-  })
-  .transform((row) => ({
-    alertId: row.alert_id,
-    status: row.cur_status,
-    pattern: row.cur_pattern,
-    category: row.cur_category === 0 ? null : row.cur_category,
-    severity: row.cur_severity,
-    score: row.cur_score,
-    tlp: row.cur_tlp,
-    source: {
-      type: row.cur_source_type,
-      id: row.cur_source_id,
-      country: row.cur_source_country || null,
-      plmn: row.cur_source_plmn || null,
-      operator: row.cur_source_operator || null,
-      leased: row.cur_source_leased,
-    },
-    victims: { plmns: row.cur_victim_plmns, countries: row.cur_victim_countries, subscribers: row.cur_victim_subscribers },
-    reporters: row.cur_reporters,
-    jurisdictions: row.cur_jurisdictions,
-    crossBorder: row.cur_cross_border,
-    firstSeen: row.cur_first_seen,
-    lastSeen: row.cur_last_seen,
-    openedAt: row.opened_at,
-    updatedAt: row.cur_event_time,
-    count: row.cur_count,
-    operations: row.cur_operations,
-    evidence: row.cur_evidence,
-    explanation: row.cur_explanation,
-    events: row.events,
-    sequence: row.max_sequence,
-  }));
+/**
+ * An alert's current state as the api answers it: the columns `@gtwatch/clickhouse` validates for `latestAlerts`
+ * (strict enums, `withdrawn` included since migration 4), with times as ISO strings for JSON.
+ */
+export const AlertStateRow = LatestAlertColumnsSchema.transform((row) => ({
+  alertId: row.alert_id,
+  status: row.cur_status,
+  pattern: row.cur_pattern,
+  category: row.cur_category === 0 ? null : row.cur_category,
+  severity: row.cur_severity,
+  score: row.cur_score,
+  tlp: row.cur_tlp,
+  source: {
+    type: row.cur_source_type,
+    id: row.cur_source_id,
+    country: row.cur_source_country || null,
+    plmn: row.cur_source_plmn || null,
+    operator: row.cur_source_operator || null,
+    leased: row.cur_source_leased,
+  },
+  victims: { plmns: row.cur_victim_plmns, countries: row.cur_victim_countries, subscribers: row.cur_victim_subscribers },
+  reporters: row.cur_reporters,
+  jurisdictions: row.cur_jurisdictions,
+  crossBorder: row.cur_cross_border,
+  firstSeen: row.cur_first_seen.toISOString(),
+  lastSeen: row.cur_last_seen.toISOString(),
+  openedAt: row.opened_at.toISOString(),
+  updatedAt: row.cur_event_time.toISOString(),
+  count: row.cur_count,
+  operations: row.cur_operations,
+  evidence: row.cur_evidence,
+  explanation: row.cur_explanation,
+  events: row.events,
+  sequence: row.max_sequence,
+}));
 export type AlertState = z.output<typeof AlertStateRow>;
 
 export interface AlertPageQuery extends StateFilter {
