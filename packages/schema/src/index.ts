@@ -1,6 +1,14 @@
 // Public API of @gtwatch/schema. Internal helpers (redaction, messages, JSON Schema rendering) stay private.
 export { type TrafficAggregate, TrafficAggregateSchema } from './aggregate.js';
 export {
+  AggregateEnvelopeSchema,
+  aggregateRowsOf,
+  encodeAggregateBatches,
+  MAX_AGGREGATE_RECORD_BYTES,
+  type TrafficAggregateBatch,
+  TrafficAggregateBatchSchema,
+} from './aggregate-batch.js';
+export {
   ALERT_DATASCHEMA,
   ALERT_STATUS_BY_TYPE,
   ALERT_STATUSES,

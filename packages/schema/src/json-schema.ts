@@ -6,6 +6,7 @@
 import * as z from 'zod';
 import { ALERT_STATUS_BY_TYPE, AlertSchema, PATTERN_CATEGORY } from './alert.js';
 import { TrafficAggregateSchema } from './aggregate.js';
+import { TrafficAggregateBatchSchema } from './aggregate-batch.js';
 import { DeadLetterSchema } from './dead-letter.js';
 import { DNS_NAME_MAX_LENGTH, DNS_NAME_PATTERN, GT_PATTERN } from './formats.js';
 import { SignallingSummarySchema } from './summary.js';
@@ -141,10 +142,21 @@ const CONTRACTS: readonly ContractSchema[] = [
     id: 'urn:gtwatch:schema:traffic-aggregate:1',
     title: 'gtwatch traffic aggregate, version 1',
     description:
-      'One minute of one source entity\'s inbound traffic for one reporter and operation, as published on ' +
-      'gtwatch.aggregates.v1 and written by `gtwatch score --aggregates`. Deterministic for a given input, so replays ' +
-      'produce identical rows. Carries counts only: never a subscriber pseudonym or a called GT.',
+      'One minute of one source entity\'s inbound traffic for one reporter and operation, as written by ' +
+      '`gtwatch score --aggregates` and carried, many at a time, in gtwatch.aggregates.v1 records ' +
+      '(traffic-aggregate-batch-v1). Deterministic for a given input, so replays produce identical rows. Carries ' +
+      'counts only: never a subscriber pseudonym or a called GT.',
     schema: TrafficAggregateSchema,
+    io: 'output',
+  },
+  {
+    file: 'traffic-aggregate-batch-v1.schema.json',
+    id: 'urn:gtwatch:schema:traffic-aggregate-batch:1',
+    title: 'gtwatch traffic aggregate batch, version 1',
+    description:
+      'The value of a gtwatch.aggregates.v1 record: traffic aggregate rows of one scored batch, at most 256 KiB per ' +
+      'record. Readers also accept a bare traffic aggregate as a record value.',
+    schema: TrafficAggregateBatchSchema,
     io: 'output',
   },
 ];

@@ -5,6 +5,11 @@ test('the package exports the public API and nothing else', () => {
   expect(Object.keys(api).sort()).toEqual(
     [
       'ALERT_DATASCHEMA',
+      'AggregateEnvelopeSchema',
+      'MAX_AGGREGATE_RECORD_BYTES',
+      'TrafficAggregateBatchSchema',
+      'aggregateRowsOf',
+      'encodeAggregateBatches',
       'ALERT_STATUSES',
       'ALERT_STATUS_BY_TYPE',
       'ALERT_TYPES',

@@ -1,8 +1,9 @@
 /**
- * Kafka record → ClickHouse row, for each topic the sink consumes. Every record is validated twice: against the
- * topic's contract (`TrafficAggregateSchema`, `AlertSchema`) and, after mapping, against the table's row schema,
- * so a record that would make the INSERT fail (a minute that is not the start of a minute, a count beyond UInt32)
- * is skipped here, alone, instead of blocking the whole batch in the writer.
+ * Kafka record → ClickHouse rows, for each topic the sink consumes. An aggregates record carries many rows (a
+ * `TrafficAggregateBatch`, or one bare row as before batches); an alerts record one event. Every row is validated
+ * twice: against the topic's contract (`TrafficAggregateSchema`, `AlertSchema`) and, after mapping, against the
+ * table's row schema, so a row that would make the INSERT fail (a minute that is not the start of a minute, a count
+ * beyond UInt32) is skipped here, alone, instead of blocking the whole batch in the writer.
  */
 import {
   type AlertRow,
@@ -12,7 +13,7 @@ import {
   toAlertRow,
 } from '@gtwatch/clickhouse';
 import type { ConsumedRecord } from '@gtwatch/kafka';
-import { AlertSchema, type TrafficAggregate, TrafficAggregateSchema } from '@gtwatch/schema';
+import { AlertSchema, aggregateRowsOf, type TrafficAggregate, TrafficAggregateSchema } from '@gtwatch/schema';
 import type * as z from 'zod';
 
 /**
@@ -28,7 +29,8 @@ export type InvalidReason = (typeof INVALID_REASONS)[number];
 
 export type Decoded<Row> = { ok: true; row: Row } | { ok: false; reason: InvalidReason; message: string };
 
-export type RecordDecoder<Row> = (record: Pick<ConsumedRecord, 'value' | 'timestamp'>) => Decoded<Row>;
+/** Every row a record carries, each decoded or skipped with its reason (a skipped record is one failed entry). */
+export type RecordDecoder<Row> = (record: Pick<ConsumedRecord, 'value' | 'timestamp'>) => Decoded<Row>[];
 
 function issues(error: z.ZodError): string {
   const shown = error.issues.slice(0, 3).map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
@@ -77,19 +79,29 @@ export function toTrafficMinuteRow(aggregate: TrafficAggregate, version: number)
   };
 }
 
-export const decodeAggregate: RecordDecoder<TrafficMinuteRow> = (record) => {
-  const parsed = parseJson(record.value);
-  if (!parsed.ok) return parsed;
-  const aggregate = TrafficAggregateSchema.safeParse(parsed.json);
+function decodeAggregateRow(json: unknown, version: number): Decoded<TrafficMinuteRow> {
+  const aggregate = TrafficAggregateSchema.safeParse(json);
   if (!aggregate.success) return { ok: false, reason: 'schema', message: issues(aggregate.error) };
-  const row = TrafficMinuteRowSchema.safeParse(toTrafficMinuteRow(aggregate.data, aggregateVersion(record.timestamp)));
+  const row = TrafficMinuteRowSchema.safeParse(toTrafficMinuteRow(aggregate.data, version));
   if (!row.success) return { ok: false, reason: 'row', message: issues(row.error) };
   return { ok: true, row: row.data };
+}
+
+/** All rows of a batch share the record's timestamp as their version: a batch is one emission. */
+export const decodeAggregate: RecordDecoder<TrafficMinuteRow> = (record) => {
+  const parsed = parseJson(record.value);
+  if (!parsed.ok) return [parsed];
+  const rows = aggregateRowsOf(parsed.json);
+  if (!rows.ok) return [{ ok: false, reason: 'schema', message: `aggregate batch: ${issues(rows.error)}` }];
+  const version = aggregateVersion(record.timestamp);
+  return rows.rows.map((json) => decodeAggregateRow(json, version));
 };
 
 /** Alert events keep `toAlertRow`'s version (the event's sequence): deterministic, so replays collapse. */
-export const decodeAlert: RecordDecoder<AlertRow> = (record) => {
-  const parsed = parseJson(record.value);
+export const decodeAlert: RecordDecoder<AlertRow> = (record) => [decodeAlertValue(record.value)];
+
+function decodeAlertValue(value: Buffer | null): Decoded<AlertRow> {
+  const parsed = parseJson(value);
   if (!parsed.ok) return parsed;
   const alert = AlertSchema.safeParse(parsed.json);
   if (!alert.success) return { ok: false, reason: 'schema', message: issues(alert.error) };
@@ -105,4 +117,4 @@ export const decodeAlert: RecordDecoder<AlertRow> = (record) => {
   const row = AlertRowSchema.safeParse(mapped);
   if (!row.success) return { ok: false, reason: 'row', message: issues(row.error) };
   return { ok: true, row: row.data };
-};
+}

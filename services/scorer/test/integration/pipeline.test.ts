@@ -13,7 +13,7 @@ import {
   Producer,
 } from '@gtwatch/kafka';
 import { createNumbering, loadReferenceDataFromStrings } from '@gtwatch/numbering';
-import { type Alert, AlertSchema, TrafficAggregateSchema } from '@gtwatch/schema';
+import { type Alert, AlertSchema, TrafficAggregateBatchSchema } from '@gtwatch/schema';
 import { referenceFiles, simulate, writeReferenceFiles } from '@gtwatch/simulator';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type ScorerHandle, startScorer } from '../../src/index.js';
@@ -112,7 +112,9 @@ describe('scorer on the real broker', () => {
         for (const record of batch.records) {
           const value = JSON.parse(record.value?.toString() ?? 'null') as unknown;
           if (batch.topic === topics.alerts) alerts.push(AlertSchema.parse(value));
-          else if (batch.topic === topics.aggregates) aggregated += TrafficAggregateSchema.parse(value).transactions;
+          else if (batch.topic === topics.aggregates) {
+            for (const row of TrafficAggregateBatchSchema.parse(value).aggregates) aggregated += row.transactions;
+          }
           else deadLetters++;
         }
       },
