@@ -67,7 +67,10 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export class TransactionalProducer {
   readonly #options: TransactionalProducerOptions;
   readonly #logger: Logger;
-  readonly #producer: KafkajsProducer;
+  readonly #kafka: Pick<Kafka, 'producer'>;
+  #producer: KafkajsProducer;
+  /** Set when an abort failed (the broker went away mid-transaction): kafkajs then stays in state ABORTING. */
+  #broken = false;
   #queue: Promise<unknown> = Promise.resolve();
   #waiting: { batches: readonly TopicRecords[]; commit: GroupOffsets; resolve: () => void; reject: (error: unknown) => void }[] = [];
   #connected = false;
@@ -75,7 +78,13 @@ export class TransactionalProducer {
   constructor(kafka: Pick<Kafka, 'producer'>, options: TransactionalProducerOptions) {
     this.#options = options;
     this.#logger = options.logger.child({ component: 'kafka-transactional-producer', transactionalId: options.transactionalId });
-    this.#producer = kafka.producer({
+    this.#kafka = kafka;
+    this.#producer = this.#createProducer();
+  }
+
+  #createProducer(): KafkajsProducer {
+    const options = this.#options;
+    return this.#kafka.producer({
       createPartitioner: createStablePartitioner,
       allowAutoTopicCreation: false,
       idempotent: true,
@@ -91,13 +100,30 @@ export class TransactionalProducer {
 
   /** Connects and registers the transactional id, fencing any earlier writer with the same id. */
   async connect(): Promise<void> {
+    await this.#register();
+    this.#connected = true;
+  }
+
+  async #register(): Promise<void> {
     await this.#producer.connect();
     // kafkajs asks for the producer id only when the first transaction begins; until then a predecessor with the
     // same id is not fenced and could still commit. Beginning (and abandoning) an empty transaction fences it now,
     // and also completes or aborts whatever transaction it left open.
     const empty = await this.#producer.transaction();
     await empty.abort();
-    this.#connected = true;
+  }
+
+  /**
+   * kafkajs cannot leave state ABORTING once an abort failed, so every later transaction would fail. A new client
+   * with the same transactional id registers again, which makes the broker abort the cut transaction; its records
+   * stay invisible and its offsets uncommitted, so the batches are simply scored and sent again.
+   */
+  async #reset(): Promise<void> {
+    this.#logger.warn('an abort failed; replacing the producer (the broker aborts the cut transaction)');
+    await this.#producer.disconnect().catch(() => {});
+    this.#producer = this.#createProducer();
+    await this.#register();
+    this.#broken = false;
   }
 
   /**
@@ -133,6 +159,7 @@ export class TransactionalProducer {
   async #transaction(batches: readonly TopicRecords[], commits: readonly GroupOffsets[]): Promise<void> {
     if (!this.#connected) throw new Error('TransactionalProducer: connect() first');
     for (let attempt = 0; ; attempt++) {
+      if (this.#broken) await this.#reset();
       try {
         await this.#attempt(batches, commits);
         return;
@@ -176,7 +203,8 @@ export class TransactionalProducer {
       if (hasErrorType(error, FENCED)) throw new FencedError(this.#options.transactionalId, error);
       if (!hasErrorType(error, BUSY)) this.#logger.warn({ err: error }, 'transaction failed; aborting it');
       await transaction.abort().catch((abortError: unknown) => {
-        this.#logger.warn({ err: abortError }, 'abort failed; the broker aborts the transaction at its timeout');
+        this.#broken = true;
+        this.#logger.warn({ err: abortError }, 'abort failed; the producer is replaced before the next transaction');
       });
       throw error;
     }

@@ -25,5 +25,7 @@ export async function runScorer(env: Env = process.env): Promise<void> {
     logger.fatal({ err: error }, 'scorer could not start');
     process.stderr.write(`gtwatch scorer: ${(error as Error).message}\n`);
     process.exitCode = 1;
+    // A client library may still hold sockets or timers; the supervisor must see the exit and restart the scorer.
+    setTimeout(() => process.exit(1), 1_000).unref();
   }
 }
