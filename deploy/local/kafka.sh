@@ -15,6 +15,9 @@
 #   KAFKA_START_TIMEOUT    seconds to wait for readiness (default 90)
 #   KAFKA_HEAP_OPTS        broker heap (default "-Xms256m -Xmx512m")
 #   KAFKA_OPTS             extra JVM options for the broker
+#   KAFKA_LIBS_DIR         run the Kafka jars already downloaded there (absolute path,
+#                          e.g. <repo>/.local/kafka/libs) instead of <state>/kafka/libs;
+#                          never downloaded into: a second broker reuses the first one's jars
 #   JAVA                   java binary (default: java on PATH)
 set -euo pipefail
 
@@ -35,7 +38,7 @@ KAFKA_OPTS="${KAFKA_OPTS:-}"
 JAVA="${JAVA:-java}"
 
 K_DIR="$GTWATCH_LOCAL_DIR/kafka"
-LIBS_DIR="$K_DIR/libs"
+LIBS_DIR="${KAFKA_LIBS_DIR:-$K_DIR/libs}"
 LIBS_MARKER="$LIBS_DIR/.gtwatch-kafka-version"
 CONF_DIR="$K_DIR/config"
 DATA_DIR="$K_DIR/data"
@@ -65,6 +68,9 @@ validate_env() {
   [[ "$KAFKA_PORT" != "$KAFKA_CONTROLLER_PORT" ]] ||
     die "KAFKA_PORT and KAFKA_CONTROLLER_PORT must differ (both are $KAFKA_PORT)"
   require_uint KAFKA_START_TIMEOUT "$KAFKA_START_TIMEOUT"
+  if [[ -n "${KAFKA_LIBS_DIR:-}" && "$KAFKA_LIBS_DIR" != /* ]]; then
+    die "KAFKA_LIBS_DIR='$KAFKA_LIBS_DIR' must be an absolute path"
+  fi
 }
 
 # Download the jars once. A marker holding the version makes every later start
@@ -73,6 +79,9 @@ ensure_libs() {
   if [[ -f "$LIBS_MARKER" && "$(cat "$LIBS_MARKER")" == "$KAFKA_VERSION" ]]; then
     return 0
   fi
+  # Someone else's download (another state dir's broker owns it and its lock): use it, never replace it.
+  [[ -z "${KAFKA_LIBS_DIR:-}" ]] ||
+    die "KAFKA_LIBS_DIR=$KAFKA_LIBS_DIR holds no Kafka $KAFKA_VERSION jars (no $LIBS_MARKER with that version); start the broker that owns it once (deploy/local/kafka.sh start), or unset KAFKA_LIBS_DIR to download into $K_DIR/libs"
   require_cmd mvn "Maven 3.8+ is needed once, to download Kafka $KAFKA_VERSION from Maven Central (apt-get install maven)"
   [[ -f "$POM" ]] || die "missing $POM"
   mkdir -p "$LOG_DIR"
