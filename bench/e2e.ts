@@ -24,13 +24,18 @@ const { values } = parseArgs({
   options: {
     records: { type: 'string', default: '2000000' },
     partitions: { type: 'string', default: '6' },
+    // Scorer instances in the throughput run (one consumer group; more instances is how the scorer scales out).
+    scorers: { type: 'string', default: '1' },
     rate: { type: 'string', default: '10000' },
     'latency-seconds': { type: 'string', default: '60' },
     keep: { type: 'boolean', default: false },
+    // Writes a V8 CPU profile of each service process into this directory (open it in Chrome DevTools).
+    profile: { type: 'string' },
   },
 });
 const RECORDS = Number(values.records);
 const PARTITIONS = Number(values.partitions);
+const SCORERS = Number(values.scorers);
 const RATE = Number(values.rate);
 const LATENCY_SECONDS = Number(values['latency-seconds']);
 const ROOT = join(import.meta.dirname, '..');
@@ -58,12 +63,13 @@ const admin = createClickHouseClient(clickhouseOptions);
 const workDir = mkdtempSync(join(tmpdir(), 'gtwatch-bench-e2e-'));
 const children: ChildProcess[] = [];
 
-function start(service: 'scorer' | 'sink', env: Record<string, string>, port: number): ChildProcess {
-  const child = spawn(process.execPath, [CLI, 'run', service], {
-    env: { ...env, PORT: String(port), GTWATCH_INSTANCE: `bench-${service}`, LOG_LEVEL: 'warn' },
+function start(service: 'scorer' | 'sink', env: Record<string, string>, port: number, instance = `bench-${service}`): ChildProcess {
+  const profiling = values.profile === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${values.profile}`, `--cpu-prof-name=${service}-${port}.cpuprofile`];
+  const child = spawn(process.execPath, [...profiling, CLI, 'run', service], {
+    env: { ...env, PORT: String(port), GTWATCH_INSTANCE: instance, LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const out = createWriteStream(join(workDir, `${service}-${env.GTWATCH_TOPIC_PREFIX}.log`));
+  const out = createWriteStream(join(workDir, `${instance}-${env.GTWATCH_TOPIC_PREFIX}.log`));
   child.stdout?.pipe(out);
   child.stderr?.pipe(out);
   children.push(child);
@@ -167,7 +173,7 @@ async function throughput() {
 
   // The pipeline: scorer and sink as real processes.
   const pipelineStart = performance.now();
-  const scorer = start('scorer', env.env, 9474);
+  const scorers = Array.from({ length: SCORERS }, (_, i) => start('scorer', env.env, 9480 + i, `bench-scorer-${i + 1}`));
   const sink = start('sink', env.env, 9475);
   let scored = 0;
   while (scored < total) {
@@ -185,10 +191,11 @@ async function throughput() {
     target = await published();
   }
   const pipelineSeconds = (performance.now() - pipelineStart) / 1000;
-  await Promise.all([stop(scorer), stop(sink)]);
+  await Promise.all([...scorers.map(stop), stop(sink)]);
   await env.cleanup();
   return {
     records: total,
+    scorers: SCORERS,
     megabytes: bytes / 2 ** 20,
     preloadSeconds,
     bareConsumerPerSecond: total / bareSeconds,
@@ -275,11 +282,12 @@ async function latency() {
 
 try {
   const t = await throughput();
-  const l = await latency();
+  // --latency-seconds 0 measures throughput only (e.g. when profiling).
+  const l = LATENCY_SECONDS > 0 ? await latency() : { offeredPerSecond: RATE, probes: 0, alertsSeen: 0, p50Ms: Number.NaN, p99Ms: Number.NaN, maxMs: Number.NaN };
   printTable(`Pipeline throughput (${formatNumber(t.records)} records preloaded, ${PARTITIONS} partitions, broker and ClickHouse on this machine)`, [
     { contender: 'bare kafkajs consumer (fetch + count)', 'records/s': Math.round(t.bareConsumerPerSecond) },
-    { contender: 'scorer: everything scored and published', 'records/s': Math.round(t.scorerPerSecond) },
-    { contender: 'scorer + sink: everything in ClickHouse', 'records/s': Math.round(t.pipelinePerSecond), 'of bare': `${formatNumber(t.shareOfBare * 100)} %` },
+    { contender: `scorer ×${SCORERS}: everything scored and published`, 'records/s': Math.round(t.scorerPerSecond) },
+    { contender: `scorer ×${SCORERS} + sink: everything in ClickHouse`, 'records/s': Math.round(t.pipelinePerSecond), 'of bare': `${formatNumber(t.shareOfBare * 100)} %` },
   ]);
   printTable(`Event-to-alert latency at ${formatNumber(l.offeredPerSecond)} records/s offered`, [
     { probes: l.probes, 'alerts seen': l.alertsSeen, 'p50 ms': Math.round(l.p50Ms), 'p99 ms': Math.round(l.p99Ms), 'max ms': Math.round(l.maxMs) },
