@@ -1,5 +1,5 @@
 import { runCli } from '@gtwatch/cli';
-import { createClickHouseClient, dropDatabase } from '@gtwatch/clickhouse';
+import { createClickHouseClient, dropDatabase, MIGRATIONS } from '@gtwatch/clickhouse';
 import { deleteTopics } from '@gtwatch/kafka';
 import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, inject, it } from 'vitest';
@@ -43,14 +43,16 @@ describe('gtwatch migrate and topics create against the real servers', () => {
     const first = io(env);
     expect(await runCli(['migrate'], first)).toBe(0);
     expect(first.out()).toContain('applied  1 ');
-    expect(first.out()).toContain(`database ${database}: 4 applied, 0 already up to date`);
+    expect(first.out()).toContain(`database ${database}: ${MIGRATIONS.length} applied, 0 already up to date`);
     const second = io(env);
     expect(await runCli(['migrate'], second)).toBe(0);
-    expect(second.out()).toBe(`database ${database}: 0 applied, 4 already up to date\n`);
+    expect(second.out()).toBe(`database ${database}: 0 applied, ${MIGRATIONS.length} already up to date\n`);
     const client = createClickHouseClient(clickHouseOptions(database));
     const tables = await (await client.query({ query: 'SELECT name FROM system.tables WHERE database = currentDatabase() ORDER BY name', format: 'JSONEachRow' })).json();
     await client.close();
-    expect(tables).toEqual(expect.arrayContaining([{ name: 'alerts' }, { name: 'entity_scores' }, { name: 'traffic_minute' }]));
+    expect(tables).toEqual(
+      expect.arrayContaining([{ name: 'alerts' }, { name: 'entity_scores' }, { name: 'traffic_hour' }, { name: 'traffic_minute' }]),
+    );
   });
 
   it('creates every topic once with the requested partitions', async () => {
