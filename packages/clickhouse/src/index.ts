@@ -38,6 +38,7 @@ export {
   type LatestAlert,
   type LatestAlertColumns,
   LatestAlertColumnsSchema,
+  LatestAlertRowSchema,
   type LatestAlertsFilter,
   latestAlerts,
   latestAlertsQuery,

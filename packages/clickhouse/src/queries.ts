@@ -72,7 +72,7 @@ export const LatestAlertColumnsSchema = z.object({
   });
 export type LatestAlertColumns = z.output<typeof LatestAlertColumnsSchema>;
 
-const LatestAlertRowSchema = LatestAlertColumnsSchema.transform((row) => ({
+export const LatestAlertRowSchema = LatestAlertColumnsSchema.transform((row) => ({
     alertId: row.alert_id,
     eventId: row.cur_event_id,
     status: row.cur_status,

@@ -1,43 +1,19 @@
-import { identifier, LatestAlertColumnsSchema, type Sql, sql } from '@gtwatch/clickhouse';
+import { identifier, LatestAlertRowSchema, type Sql, sql } from '@gtwatch/clickhouse';
 import { z } from 'zod';
 import type { Principal } from '../tokens.js';
 import { epoch, int, jsonText } from './columns.js';
 import { latestStates, type StateFilter } from './scope.js';
 
 /**
- * An alert's current state as the api answers it: the columns `@gtwatch/clickhouse` validates for `latestAlerts`
- * (strict enums, `withdrawn` included since migration 4), with times as ISO strings for JSON.
+ * An alert's current state as the api answers it: `@gtwatch/clickhouse`'s `latestAlerts` row (strict enums,
+ * `withdrawn` included since migration 4) without the latest event's id, with times as ISO strings for JSON.
  */
-export const AlertStateRow = LatestAlertColumnsSchema.transform((row) => ({
-  alertId: row.alert_id,
-  status: row.cur_status,
-  pattern: row.cur_pattern,
-  category: row.cur_category === 0 ? null : row.cur_category,
-  severity: row.cur_severity,
-  score: row.cur_score,
-  tlp: row.cur_tlp,
-  source: {
-    type: row.cur_source_type,
-    id: row.cur_source_id,
-    country: row.cur_source_country || null,
-    plmn: row.cur_source_plmn || null,
-    operator: row.cur_source_operator || null,
-    leased: row.cur_source_leased,
-  },
-  victims: { plmns: row.cur_victim_plmns, countries: row.cur_victim_countries, subscribers: row.cur_victim_subscribers },
-  reporters: row.cur_reporters,
-  jurisdictions: row.cur_jurisdictions,
-  crossBorder: row.cur_cross_border,
-  firstSeen: row.cur_first_seen.toISOString(),
-  lastSeen: row.cur_last_seen.toISOString(),
-  openedAt: row.opened_at.toISOString(),
-  updatedAt: row.cur_event_time.toISOString(),
-  count: row.cur_count,
-  operations: row.cur_operations,
-  evidence: row.cur_evidence,
-  explanation: row.cur_explanation,
-  events: row.events,
-  sequence: row.max_sequence,
+export const AlertStateRow = LatestAlertRowSchema.transform(({ eventId: _latestEventId, ...row }) => ({
+  ...row,
+  firstSeen: row.firstSeen.toISOString(),
+  lastSeen: row.lastSeen.toISOString(),
+  openedAt: row.openedAt.toISOString(),
+  updatedAt: row.updatedAt.toISOString(),
 }));
 export type AlertState = z.output<typeof AlertStateRow>;
 
