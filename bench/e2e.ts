@@ -16,7 +16,7 @@ import { createClickHouseClient, createDatabase, dropDatabase, migrate } from '@
 import { topicNames } from '@gtwatch/config';
 import { BatchConsumer, createKafkaClient, defaultTopicSpecs, deleteTopics, ensureTopics, type OutgoingRecord, Producer } from '@gtwatch/kafka';
 import { createLogger } from '@gtwatch/observability';
-import { simulate, writeReferenceFiles } from '@gtwatch/simulator';
+import { partitionKey, simulate, writeReferenceFiles } from '@gtwatch/simulator';
 import { startLocalServices } from '../test/setup/local-services.js';
 import { formatNumber, printTable, writeResult } from './report.js';
 
@@ -42,15 +42,6 @@ const ROOT = join(import.meta.dirname, '..');
 const CLI = join(ROOT, 'packages/cli/bin/gtwatch.js');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const log = (text: string) => process.stderr.write(`[bench:e2e] ${text}\n`);
-
-function sourceKey(line: string): string | null {
-  try {
-    const record = JSON.parse(line) as { protocol?: string; callingGt?: string; originRealm?: string };
-    return (record.protocol === 'DIAMETER' ? record.originRealm : record.callingGt) ?? null;
-  } catch {
-    return null;
-  }
-}
 
 const given = { kafka: Boolean(process.env.KAFKA_BROKERS), clickhouse: Boolean(process.env.CLICKHOUSE_URL) };
 const services = given.kafka && given.clickhouse ? { env: {}, stop: async () => {} } : await startLocalServices(given);
@@ -144,7 +135,7 @@ async function throughput() {
   let chunk: OutgoingRecord[] = [];
   let bytes = 0;
   for (const line of run.lines) {
-    chunk.push({ key: sourceKey(line), value: line });
+    chunk.push({ key: partitionKey(line), value: line });
     bytes += line.length;
     if (chunk.length === 20_000) {
       await producer.send(env.topics.signalling, chunk);
@@ -254,7 +245,7 @@ async function latency() {
       const record = JSON.parse(line) as Record<string, unknown>;
       record.time = Date.now();
       const text = JSON.stringify(record);
-      records.push({ key: sourceKey(text), value: text });
+      records.push({ key: partitionKey(text), value: text });
     }
     if (tick % 5 === 0) {
       // A foreign GT sending anyTimeInterrogation to one of the reporter's subscribers: an alert on the spot.

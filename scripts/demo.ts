@@ -11,7 +11,7 @@ import { createClickHouseClient, queryRows, sql } from '@gtwatch/clickhouse';
 import { loadConfig } from '@gtwatch/config';
 import { BatchConsumer, createKafkaClient, type OutgoingRecord, Producer } from '@gtwatch/kafka';
 import { createLogger } from '@gtwatch/observability';
-import { simulate, writeReferenceFiles } from '@gtwatch/simulator';
+import { partitionKey, simulate, writeReferenceFiles } from '@gtwatch/simulator';
 import { z } from 'zod';
 import { startLocalServices } from '../test/setup/local-services.js';
 
@@ -22,16 +22,6 @@ const SEGMENT_RECORDS = 200_000; // one simulated 4-hour segment of traffic
 const SEGMENT_MINUTES = 240;
 const SEED = 2025;
 const PARTITIONS = 6;
-
-/** Operators key their records by source entity (signalling-summary-v1); a line that is not JSON goes unkeyed. */
-function sourceKey(line: string): string | null {
-  try {
-    const record = JSON.parse(line) as { protocol?: string; callingGt?: string; originRealm?: string };
-    return (record.protocol === 'DIAMETER' ? record.originRealm : record.callingGt) ?? null;
-  } catch {
-    return null;
-  }
-}
 
 const say = (text: string) => process.stdout.write(`${text}\n`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -155,7 +145,7 @@ try {
       let next = Date.now();
       for (const line of run.lines) {
         if (stopping) return;
-        chunk.push({ key: sourceKey(line), value: line });
+        chunk.push({ key: partitionKey(line), value: line });
         if (chunk.length >= (RATE * tickMs) / 1000) {
           await producer.send(config.topics.signalling, chunk);
           produced += chunk.length;

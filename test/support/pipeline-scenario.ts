@@ -35,7 +35,7 @@ import {
 } from '@gtwatch/kafka';
 import { createNumbering, loadReferenceDataFromStrings } from '@gtwatch/numbering';
 import { type Alert, AlertSchema } from '@gtwatch/schema';
-import { referenceFiles, simulate, writeReferenceFiles } from '@gtwatch/simulator';
+import { partitionKey, referenceFiles, simulate, writeReferenceFiles } from '@gtwatch/simulator';
 import { expect, inject } from 'vitest';
 import { z } from 'zod';
 import { CLI, type ServiceName, ServiceProcess, type UnexpectedExit } from './service-process.js';
@@ -84,16 +84,6 @@ function scoreOffline(lines: readonly string[], world: Parameters<typeof referen
   alerts.push(...scorer.flush());
   const transactions = detector.takeAggregates().reduce((sum, row) => sum + row.transactions, 0);
   return { alerts, transactions };
-}
-
-/** The partition key the operators' producers use: the source entity. */
-function sourceKey(line: string): string | null {
-  try {
-    const value = JSON.parse(line) as { protocol?: string; callingGt?: string; originRealm?: string };
-    return (value.protocol === 'DIAMETER' ? value.originRealm : value.callingGt) ?? null;
-  } catch {
-    return null;
-  }
 }
 
 export interface ScenarioServers {
@@ -264,7 +254,7 @@ export class PipelineScenario {
     try {
       for (let from = 0; from < this.lines.length; from += chunk) {
         if (this.#stopped) return;
-        const records = this.lines.slice(from, from + chunk).map((line): OutgoingRecord => ({ key: sourceKey(line), value: line }));
+        const records = this.lines.slice(from, from + chunk).map((line): OutgoingRecord => ({ key: partitionKey(line), value: line }));
         await this.#sendPatiently(producer, this.topics.signalling, records);
         this.fed += records.length;
         await sleep(intervalMs);

@@ -6,6 +6,7 @@ export {
 } from './campaigns.js';
 export * from './codes.js';
 export { countryDistanceKm, hasCentroid } from './geo.js';
+export { partitionKey } from './partition-key.js';
 export {
   flightMs,
   TRAVEL_OVERHEAD_MS,

@@ -14,7 +14,7 @@ import {
 } from '@gtwatch/kafka';
 import { createNumbering, loadReferenceDataFromStrings } from '@gtwatch/numbering';
 import { type Alert, AlertSchema, TrafficAggregateBatchSchema } from '@gtwatch/schema';
-import { referenceFiles, simulate, writeReferenceFiles } from '@gtwatch/simulator';
+import { partitionKey, referenceFiles, simulate, writeReferenceFiles } from '@gtwatch/simulator';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type ScorerHandle, startScorer } from '../../src/index.js';
 import { brokers, testLogger, uniquePrefix, waitFor } from './support.js';
@@ -37,16 +37,6 @@ function offline(lines: readonly string[], world: Parameters<typeof referenceFil
   alerts.push(...scorer.flush());
   const transactions = detector.takeAggregates().reduce((sum, row) => sum + row.transactions, 0);
   return { opened: alerts.filter((a) => a.data.status === 'open'), rejected, transactions };
-}
-
-/** The source entity a producer keys a record by (signalling-summary-v1: callingGt, or originRealm for Diameter). */
-function sourceKey(line: string): string | null {
-  try {
-    const value = JSON.parse(line) as { protocol?: string; callingGt?: string; originRealm?: string };
-    return (value.protocol === 'DIAMETER' ? value.originRealm : value.callingGt) ?? null;
-  } catch {
-    return null;
-  }
 }
 
 describe('scorer on the real broker', () => {
@@ -74,7 +64,7 @@ describe('scorer on the real broker', () => {
 
     const producer = new Producer(kafka, { logger });
     await producer.connect();
-    const records: OutgoingRecord[] = lines.map((line) => ({ key: sourceKey(line), value: line }));
+    const records: OutgoingRecord[] = lines.map((line) => ({ key: partitionKey(line), value: line }));
     await producer.send(topics.signalling, records);
     // A quiet record far ahead on every partition of both stages moves event time on, as live traffic would,
     // so every window closes and every held location update is judged.
