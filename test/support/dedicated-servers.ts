@@ -84,14 +84,17 @@ export class DedicatedServer {
   readonly dir: string;
   readonly #env: Record<string, string>;
   readonly #pidFile: string;
+  /** Every port the server listens on. */
+  readonly #ports: readonly number[];
   /** `host:port` for Kafka, the HTTP URL for ClickHouse. */
   readonly address: string;
 
-  private constructor(kind: DedicatedKind, dir: string, env: Record<string, string>, address: string) {
+  private constructor(kind: DedicatedKind, dir: string, env: Record<string, string>, address: string, ports: readonly number[]) {
     this.kind = kind;
     this.dir = dir;
     this.#env = env;
     this.address = address;
+    this.#ports = ports;
     this.#pidFile = kind === 'kafka' ? join(dir, 'kafka/kafka.pid') : join(dir, 'clickhouse/clickhouse.pid');
   }
 
@@ -113,6 +116,7 @@ export class DedicatedServer {
         ...(libs ? { KAFKA_LIBS_DIR: libs } : {}),
       },
       `127.0.0.1:${port}`,
+      [port, controller],
     );
   }
 
@@ -126,6 +130,7 @@ export class DedicatedServer {
       dir,
       { GTWATCH_LOCAL_DIR: dir, CLICKHOUSE_HTTP_PORT: String(http), CLICKHOUSE_TCP_PORT: String(tcp), CLICKHOUSE_START_TIMEOUT: '120' },
       `http://127.0.0.1:${http}`,
+      [http, tcp],
     );
   }
 
@@ -168,6 +173,10 @@ export class DedicatedServer {
     if (pid === undefined) throw new Error(`${this.kind} in ${this.dir} is not running`);
     process.kill(pid, 'SIGKILL');
     await waitFor(`${this.kind} pid ${pid} to die`, () => !isLive(pid), 30_000, 100);
+    // The main thread turns zombie before the JVM's other threads have exited, and those still hold the listening
+    // sockets: a restart at that moment finds its ports "already in use" (seen once in CI).
+    const ports = this.#ports;
+    await waitFor(`${this.kind} ports ${ports.join(', ')} to be released`, async () => (await Promise.all(ports.map(bindable))).every(Boolean), 30_000, 100);
   }
 
   /** Stops the server and removes its state; safe when it never started. */
