@@ -30,7 +30,8 @@ export function scoreSimulation(options: SimulateOptions): SimulationScore {
   const started = performance.now();
   for (const text of run.lines) {
     line++;
-    const outcome = scorer.score(text, () => ({ kind: 'file', file: 'simulation', line }), nowMs);
+    // As bytes, the way Kafka and `gtwatch score` hand records over, so the evaluation covers the byte parser.
+    const outcome = scorer.score(Buffer.from(text), () => ({ kind: 'file', file: 'simulation', line }), nowMs);
     alerts.push(...outcome.events);
   }
   alerts.push(...scorer.flush());
