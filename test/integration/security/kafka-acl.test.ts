@@ -36,22 +36,35 @@ async function produce(kafka: Kafka, topic: string, value: string, idempotent = 
   }
 }
 
-/** Reads from the beginning of `topics` in `groupId` until `count` values arrived. */
 /** Errors of a broker that has only just started (its offsets topic still loading): worth another try. */
 const STARTING_UP = new Set(['COORDINATOR_LOAD_IN_PROGRESS', 'COORDINATOR_NOT_AVAILABLE', 'NOT_COORDINATOR']);
 
+/** Is this error, or one it wraps (kafkajs wraps retried errors), a start-up condition? */
+function startingUp(error: unknown): boolean {
+  const seen = new Set<unknown>();
+  for (let current = error; current !== null && typeof current === 'object' && !seen.has(current); ) {
+    seen.add(current);
+    const { type, message, cause, originalError } = current as { type?: unknown; message?: unknown; cause?: unknown; originalError?: unknown };
+    if (typeof type === 'string' && STARTING_UP.has(type)) return true;
+    if (typeof message === 'string' && /coordinator is loading|coordinator is not available/i.test(message)) return true;
+    current = cause ?? originalError;
+  }
+  return false;
+}
+
 async function consume(kafka: Kafka, groupId: string, subscribe: (string | RegExp)[], count: number): Promise<string[]> {
+  // A loaded CI machine has seen the offsets topic still loading well after the broker answered.
   for (let attempt = 1; ; attempt++) {
     try {
       return await consumeOnce(kafka, groupId, subscribe, count);
     } catch (error) {
-      const type = (error as { type?: string }).type;
-      if (attempt >= 10 || type === undefined || !STARTING_UP.has(type)) throw error;
+      if (attempt >= 30 || !startingUp(error)) throw error;
       await new Promise((resolve) => setTimeout(resolve, 1_000));
     }
   }
 }
 
+/** Reads from the beginning of `topics` in `groupId` until `count` values arrived. */
 async function consumeOnce(kafka: Kafka, groupId: string, subscribe: (string | RegExp)[], count: number): Promise<string[]> {
   const consumer = kafka.consumer({ groupId, retry: { retries: 1 }, maxWaitTimeInMs: 200, sessionTimeout: 10_000, heartbeatInterval: 1_000 });
   const values: string[] = [];
