@@ -3,7 +3,8 @@
  * `TrafficAggregateBatch`, or one bare row as before batches); an alerts record one event. Every row is validated
  * twice: against the topic's contract (`TrafficAggregateSchema`, `AlertSchema`) and, after mapping, against the
  * table's row schema, so a row that would make the INSERT fail (a minute that is not the start of a minute, a count
- * beyond UInt32) is skipped here, alone, instead of blocking the whole batch in the writer.
+ * beyond UInt32) is skipped here, alone, instead of blocking the whole batch in the writer. Aggregate rows first try
+ * a hand-written route that checks both at once (`aggregate-row.ts`); zod decides whatever it does not accept.
  */
 import {
   type AlertRow,
@@ -15,6 +16,7 @@ import {
 import type { ConsumedRecord } from '@gtwatch/kafka';
 import { AlertSchema, aggregateRowsOf, type TrafficAggregate, TrafficAggregateSchema } from '@gtwatch/schema';
 import type * as z from 'zod';
+import { fastTrafficMinuteRow } from './aggregate-row.js';
 
 /**
  * Why a record was skipped (the `reason` label of `gtwatch_sink_records_invalid_total`):
@@ -80,6 +82,8 @@ export function toTrafficMinuteRow(aggregate: TrafficAggregate, version: number)
 }
 
 function decodeAggregateRow(json: unknown, version: number): Decoded<TrafficMinuteRow> {
+  const fast = fastTrafficMinuteRow(json, version);
+  if (fast !== undefined) return { ok: true, row: fast };
   const aggregate = TrafficAggregateSchema.safeParse(json);
   if (!aggregate.success) return { ok: false, reason: 'schema', message: issues(aggregate.error) };
   const row = TrafficMinuteRowSchema.safeParse(toTrafficMinuteRow(aggregate.data, version));
