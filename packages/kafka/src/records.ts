@@ -39,7 +39,10 @@ function headerText(value: Buffer | string): string {
 export function decodeHeaders(headers: IHeaders | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   if (!headers) return out;
-  for (const [name, value] of Object.entries(headers)) {
+  // for…in rather than Object.entries: this runs for every consumed record, and most have no headers at all.
+  for (const name in headers) {
+    if (!Object.hasOwn(headers, name)) continue;
+    const value = headers[name];
     if (value === undefined) continue;
     if (Array.isArray(value)) {
       const last = value[value.length - 1];

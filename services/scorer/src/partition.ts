@@ -87,31 +87,31 @@ export class PartitionScorer {
     const outputs: BatchOutputs = { alerts: [], deadLetters: [], aggregates: [], bySubscriber: [], velocityHits: [], invalidHits: 0, late: 0 };
     const lateBefore = this.#detector.stats.late;
     let latestEventTime = Number.NEGATIVE_INFINITY;
+    // One origin function for the whole batch (the scorer calls it at once, and only for a dead letter).
+    let current: ConsumedRecord | undefined;
+    const origin = () => ({ kind: 'kafka' as const, topic: current?.topic ?? '', partition: current?.partition ?? 0, offset: current?.offset ?? '' });
+    const source = this.#stage === 'source';
     for (const record of records) {
       if (record.value === null) continue;
       if (record.headers[RECORD_KIND_HEADER] === VELOCITY_HIT) {
         this.#velocityHit(record.value, outputs);
         continue;
       }
-      const outcome = this.#scorer.score(
-        record.value,
-        () => ({ kind: 'kafka', topic: record.topic, partition: record.partition, offset: record.offset }),
-        record.timestamp,
-      );
+      current = record;
+      const outcome = this.#scorer.score(record.value, origin, record.timestamp);
       if (outcome.deadLetter) {
         outputs.deadLetters.push(outcome.deadLetter);
         continue;
       }
-      if (outcome.record && outcome.record.time > latestEventTime) latestEventTime = outcome.record.time;
-      outputs.alerts.push(...outcome.events);
-      if (this.#stage === 'source') {
-        for (const row of this.#detector.takeAggregates()) outputs.aggregates.push(row);
-        const accepted = outcome.record;
-        if (accepted?.subscriber !== undefined && Detector.concernsSubscriberStage(accepted)) {
-          outputs.bySubscriber.push({ key: accepted.subscriber, value: record.value, timestamp: record.timestamp });
-        }
+      const accepted = outcome.record;
+      if (accepted && accepted.time > latestEventTime) latestEventTime = accepted.time;
+      for (const event of outcome.events) outputs.alerts.push(event);
+      if (source && accepted?.subscriber !== undefined && Detector.concernsSubscriberStage(accepted)) {
+        outputs.bySubscriber.push({ key: accepted.subscriber, value: record.value, timestamp: record.timestamp });
       }
     }
+    // Rows collect in the detector in the order their minutes closed; taking them once per batch keeps that order.
+    if (source) outputs.aggregates = [...this.#detector.takeAggregates()];
     for (const hit of this.#detector.takeVelocityHits()) outputs.velocityHits.push(hitRecord(hit));
     outputs.late = this.#detector.stats.late - lateBefore;
     const first = records[0];
