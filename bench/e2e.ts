@@ -8,8 +8,8 @@
 //    transaction) every 250 ms; event-to-alert = the time from sending the probe to reading its alert on the alerts
 //    topic, as a regulator's consumer does (read_committed).
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { createWriteStream, mkdtempSync, readFileSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createClickHouseClient, createDatabase, dropDatabase, migrate } from '@gtwatch/clickhouse';
@@ -26,6 +26,9 @@ const { values } = parseArgs({
     partitions: { type: 'string', default: '6' },
     // Scorer instances in the throughput run (one consumer group; more instances is how the scorer scales out).
     scorers: { type: 'string', default: '1' },
+    // Event-time span of the preloaded records. Aggregate rows are per source, operation and minute, so the span sets
+    // how many records share a row: a live stream at 50,000 records/s is far denser than any span here.
+    minutes: { type: 'string', default: '120' },
     rate: { type: 'string', default: '10000' },
     'latency-seconds': { type: 'string', default: '60' },
     keep: { type: 'boolean', default: false },
@@ -37,6 +40,7 @@ const RECORDS = Number(values.records);
 const PARTITIONS = Number(values.partitions);
 const SCORERS = Number(values.scorers);
 const RATE = Number(values.rate);
+const MINUTES = Number(values.minutes);
 const LATENCY_SECONDS = Number(values['latency-seconds']);
 const ROOT = join(import.meta.dirname, '..');
 const CLI = join(ROOT, 'packages/cli/bin/gtwatch.js');
@@ -65,6 +69,30 @@ function start(service: 'scorer' | 'sink', env: Record<string, string>, port: nu
   child.stderr?.pipe(out);
   children.push(child);
   return child;
+}
+
+/**
+ * CPU seconds (user + system) a process has used so far, from /proc (Linux); NaN elsewhere. Throughput on two shared
+ * cores depends on everything else running, CPU per record much less: it is the figure to compare changes by.
+ */
+function cpuSeconds(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
+    // After "(comm) ", utime and stime are the 12th and 13th fields, in clock ticks (100 per second on Linux).
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** Busy CPU seconds of the whole machine so far (all cores: user, nice, system, irq, softirq, steal), from /proc/stat. */
+function machineBusySeconds(): number {
+  try {
+    const [, user, nice, system, , , irq, softirq, steal] = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/).map(Number);
+    return ((user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0)) / 100;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 async function stop(child: ChildProcess): Promise<void> {
@@ -125,7 +153,7 @@ async function endOffsets(topic: string): Promise<number> {
 
 async function throughput() {
   log(`simulating ${formatNumber(RECORDS)} records …`);
-  const run = simulate({ seed: 42, records: RECORDS, badRate: 0.001, durationMinutes: 24 * 60 });
+  const run = simulate({ seed: 42, records: RECORDS, badRate: 0.001, durationMinutes: MINUTES });
   await writeReferenceFiles(run.world, join(workDir, 'reference'));
   const env = await environment('throughput');
   const producer = new Producer(kafka, { logger, maxRequestBytes: 900_000 });
@@ -151,6 +179,7 @@ async function throughput() {
   // The ceiling: a bare consumer that only fetches and counts.
   let seen = 0;
   const bareStart = performance.now();
+  const bareCpuStart = process.cpuUsage();
   const bare = new BatchConsumer(kafka, { groupId: `${env.prefix}-bare`, topics: env.topics.signalling, fromBeginning: true, logger });
   await bare.start({
     eachBatch: async (batch) => {
@@ -159,11 +188,14 @@ async function throughput() {
   });
   while (seen < total) await sleep(50);
   const bareSeconds = (performance.now() - bareStart) / 1000;
+  const bareCpu = process.cpuUsage(bareCpuStart);
+  const bareCpuSeconds = (bareCpu.user + bareCpu.system) / 1e6;
   await bare.disconnect();
   log(`bare consumer: ${formatNumber(total / bareSeconds)} records/s`);
 
   // The pipeline: scorer and sink as real processes.
   const pipelineStart = performance.now();
+  const machineBusyStart = machineBusySeconds();
   const scorers = Array.from({ length: SCORERS }, (_, i) => start('scorer', env.env, 9480 + i, `bench-scorer-${i + 1}`));
   const sink = start('sink', env.env, 9475);
   let scored = 0;
@@ -182,6 +214,9 @@ async function throughput() {
     target = await published();
   }
   const pipelineSeconds = (performance.now() - pipelineStart) / 1000;
+  const scorerCpuSeconds = scorers.reduce((sum, child) => sum + cpuSeconds(child.pid), 0);
+  const sinkCpuSeconds = cpuSeconds(sink.pid);
+  const machineCpuSeconds = machineBusySeconds() - machineBusyStart;
   await Promise.all([...scorers.map(stop), stop(sink)]);
   await env.cleanup();
   return {
@@ -194,6 +229,14 @@ async function throughput() {
     pipelinePerSecond: total / pipelineSeconds,
     shareOfBare: bareSeconds / pipelineSeconds,
     pipelineSeconds,
+    // Per record, whole process lifetimes (start-up included, which is well under a second of CPU).
+    cpuMicrosPerRecord: {
+      bareConsumer: (bareCpuSeconds * 1e6) / total,
+      scorers: (scorerCpuSeconds * 1e6) / total,
+      sink: (sinkCpuSeconds * 1e6) / total,
+      // Everything busy while the pipeline ran: services, broker, ClickHouse, this script, and anything else running.
+      machine: (machineCpuSeconds * 1e6) / total,
+    },
   };
 }
 
@@ -271,20 +314,37 @@ async function latency() {
   return { offeredPerSecond: RATE, probes: Math.ceil(tick / 5), alertsSeen: sorted.length, p50Ms: percentile(sorted, 50), p99Ms: percentile(sorted, 99), maxMs: sorted.at(-1) ?? Number.NaN };
 }
 
+const round1 = (value: number) => Math.round(value * 10) / 10;
+const loadBefore = loadavg()[0] ?? Number.NaN;
+
 try {
   const t = await throughput();
   // --latency-seconds 0 measures throughput only (e.g. when profiling).
   const l = LATENCY_SECONDS > 0 ? await latency() : { offeredPerSecond: RATE, probes: 0, alertsSeen: 0, p50Ms: Number.NaN, p99Ms: Number.NaN, maxMs: Number.NaN };
   printTable(`Pipeline throughput (${formatNumber(t.records)} records preloaded, ${PARTITIONS} partitions, broker and ClickHouse on this machine)`, [
-    { contender: 'bare kafkajs consumer (fetch + count)', 'records/s': Math.round(t.bareConsumerPerSecond) },
-    { contender: `scorer ×${SCORERS}: everything scored and published`, 'records/s': Math.round(t.scorerPerSecond) },
-    { contender: `scorer ×${SCORERS} + sink: everything in ClickHouse`, 'records/s': Math.round(t.pipelinePerSecond), 'of bare': `${formatNumber(t.shareOfBare * 100)} %` },
+    { contender: 'bare kafkajs consumer (fetch + count)', 'records/s': Math.round(t.bareConsumerPerSecond), 'CPU µs/record': round1(t.cpuMicrosPerRecord.bareConsumer) },
+    { contender: `scorer ×${SCORERS}: everything scored and published`, 'records/s': Math.round(t.scorerPerSecond), 'CPU µs/record': round1(t.cpuMicrosPerRecord.scorers) },
+    {
+      contender: `scorer ×${SCORERS} + sink: everything in ClickHouse`,
+      'records/s': Math.round(t.pipelinePerSecond),
+      'of bare': `${formatNumber(t.shareOfBare * 100)} %`,
+      'CPU µs/record': round1(t.cpuMicrosPerRecord.scorers + t.cpuMicrosPerRecord.sink),
+    },
+  ]);
+  printTable('CPU per record while the pipeline ran (µs; 2 cores give 2,000,000 µs per second)', [
+    {
+      scorers: round1(t.cpuMicrosPerRecord.scorers),
+      sink: round1(t.cpuMicrosPerRecord.sink),
+      'whole machine': round1(t.cpuMicrosPerRecord.machine),
+      'load avg before': round1(loadBefore),
+    },
   ]);
   printTable(`Event-to-alert latency at ${formatNumber(l.offeredPerSecond)} records/s offered`, [
     { probes: l.probes, 'alerts seen': l.alertsSeen, 'p50 ms': Math.round(l.p50Ms), 'p99 ms': Math.round(l.p99Ms), 'max ms': Math.round(l.maxMs) },
   ]);
   writeResult('e2e', {
     targets: { pipelinePerSecond: 50_000, shareOfBare: 0.5, p99Ms: 2_000 },
+    conditions: { eventMinutes: MINUTES, partitions: PARTITIONS, scorers: SCORERS, loadAverageBefore: loadBefore, cores: availableParallelism() },
     throughput: t,
     latency: l,
     met: { pipelinePerSecond: t.pipelinePerSecond >= 50_000, shareOfBare: t.shareOfBare >= 0.5, p99: l.p99Ms <= 2_000 },

@@ -31,7 +31,8 @@ export function formatNumber(value: number, digits = 0): string {
 /** Prints rows as an aligned table; numbers right-aligned. */
 export function printTable(title: string, rows: readonly Row[]): void {
   const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
-  const cell = (value: string | number | undefined) => (typeof value === 'number' ? formatNumber(value) : (value ?? ''));
+  const cell = (value: string | number | undefined) =>
+    typeof value === 'number' ? formatNumber(value, Number.isInteger(value) ? 0 : 1) : (value ?? '');
   const widths = columns.map((column) => Math.max(column.length, ...rows.map((row) => cell(row[column]).length)));
   const line = (values: string[], numeric: boolean[]) =>
     values.map((value, i) => (numeric[i] ? value.padStart(widths[i] ?? 0) : value.padEnd(widths[i] ?? 0))).join('  ');
