@@ -122,12 +122,19 @@ async function environment(label: string) {
   return { prefix, database, topics, env, client, cleanup };
 }
 
+/** One admin connection for all the polling below: connecting anew four times a second costs the broker CPU too. */
+const kafkaAdmin = kafka.admin();
+let adminConnection: Promise<void> | null = null;
+async function connectedAdmin() {
+  adminConnection ??= kafkaAdmin.connect();
+  await adminConnection;
+  return kafkaAdmin;
+}
+
 /** Sum over partitions of a group's committed progress: the emitted-until offset the scorer stores, else the offset. */
 async function progress(groupId: string, topic: string): Promise<number> {
-  const kafkaAdmin = kafka.admin();
-  await kafkaAdmin.connect();
   try {
-    const [offsets] = await kafkaAdmin.fetchOffsets({ groupId, topics: [topic] });
+    const [offsets] = await (await connectedAdmin()).fetchOffsets({ groupId, topics: [topic] });
     let sum = 0;
     for (const p of offsets?.partitions ?? []) {
       const emitted = /"emittedUntil":"(\d+)"/.exec(p.metadata ?? '')?.[1];
@@ -136,19 +143,11 @@ async function progress(groupId: string, topic: string): Promise<number> {
     return sum;
   } catch {
     return 0;
-  } finally {
-    await kafkaAdmin.disconnect();
   }
 }
 
 async function endOffsets(topic: string): Promise<number> {
-  const kafkaAdmin = kafka.admin();
-  await kafkaAdmin.connect();
-  try {
-    return (await kafkaAdmin.fetchTopicOffsets(topic)).reduce((sum, p) => sum + Number(p.high), 0);
-  } finally {
-    await kafkaAdmin.disconnect();
-  }
+  return (await (await connectedAdmin()).fetchTopicOffsets(topic)).reduce((sum, p) => sum + Number(p.high), 0);
 }
 
 async function throughput() {
@@ -351,6 +350,7 @@ try {
   });
 } finally {
   for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  if (adminConnection !== null) await kafkaAdmin.disconnect();
   await admin.close();
   await services.stop();
 }
