@@ -2,7 +2,7 @@ import type { PatternId } from '@gtwatch/schema';
 import type { Observation } from './observation.js';
 
 export interface OperationCount {
-  protocol: Observation['record']['protocol'];
+  protocol: Observation['protocol'];
   operation: number;
   count: number;
 }
@@ -34,19 +34,19 @@ export function recordContribution(
   evidence: Evidence,
   subscriberHash: number | null,
 ): Contribution {
-  const { record } = observation;
+  const { count, subscriberPlmn } = observation;
   return {
     pattern,
     source: observation,
     firstSeen: observation.time,
     lastSeen: observation.time,
-    count: record.count,
-    operations: [{ protocol: record.protocol, operation: record.operation, count: record.count }],
-    victimPlmns: record.subscriberPlmn ? [record.subscriberPlmn] : [],
+    count,
+    operations: [{ protocol: observation.protocol, operation: observation.operation, count }],
+    victimPlmns: subscriberPlmn ? [subscriberPlmn] : [],
     victimCountries: observation.subscriberCountry ? [observation.subscriberCountry] : [],
     subscriberHashes: subscriberHash === null ? [] : [subscriberHash],
-    reporters: [record.reporter],
-    locationReturned: record.locationReturned === true,
+    reporters: [observation.reporter],
+    locationReturned: observation.locationReturned,
     evidence,
   };
 }

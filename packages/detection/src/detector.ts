@@ -84,7 +84,8 @@ export class Detector {
     // only moves stream time: it is neither enriched nor hashed nor queued for the velocity stage.
     if (record.direction === 'in') {
       const observation = this.#enricher.observe(record);
-      const subscriberHash = record.subscriber === undefined ? null : murmur3(record.subscriber);
+      const subscriber = observation.subscriber;
+      const subscriberHash = subscriber === undefined ? null : murmur3(subscriber);
       this.#entities?.observe(observation, subscriberHash, this.#now, events);
       if (this.#subscribers && SubscriberStage.wants(observation)) {
         this.#subscribers.observe(observation, subscriberHash, this.#now, events);

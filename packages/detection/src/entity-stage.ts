@@ -63,7 +63,7 @@ export class EntityStage {
 
   /** Scores one record; `now` is the stream's event time (the latest record time seen). */
   observe(observation: Observation, subscriberHash: number | null, now: number, events: Alert[]): void {
-    if (observation.record.direction !== 'in') return;
+    if (observation.direction !== 'in') return;
     this.#rollup?.add(observation, this.#minuteFor(observation.time), observation.time < this.#watermark, subscriberHash);
     this.#add(category1(observation, this.#context, subscriberHash), now, events);
     this.#add(category2(observation, this.#context, subscriberHash), now, events);
@@ -135,9 +135,9 @@ export class EntityStage {
   }
 
   #count(entity: EntityState, observation: Observation, subscriberHash: number | null): void {
-    const { record, time } = observation;
+    const { time } = observation;
     const minute = this.#minuteFor(time);
-    const amount = record.count;
+    const amount = observation.count;
     if (entity.count(minute, Measure.Total, amount)) {
       this.#schedule(minute, entity);
       // Keep the entity map ordered by activity: the front is always the longest idle.
@@ -146,18 +146,18 @@ export class EntityStage {
     }
     entity.lastSeen = Math.max(entity.lastSeen, time);
     entity.countOperation(observation, minute, amount);
-    if (record.protocol === 'MAP') {
-      if (record.operation === MAP_OPS.sriForSm) {
+    if (observation.protocol === 'MAP') {
+      if (observation.operation === MAP_OPS.sriForSm) {
         entity.count(minute, Measure.SriSm, amount);
         if (subscriberHash !== null) entity.sriSmSubscribers.add(minute % RING_MINUTES, subscriberHash);
-      } else if (record.operation === MAP_OPS.mtForwardSm) {
+      } else if (observation.operation === MAP_OPS.mtForwardSm) {
         entity.count(minute, Measure.MtForwardSm, amount);
       }
     }
     if (observation.scanningError) entity.count(minute, Measure.ScanningFailures, amount);
     if (subscriberHash !== null) entity.subscribers.add(minute % RING_MINUTES, subscriberHash);
-    if (record.subscriberPlmn) entity.victimPlmns.touch(record.subscriberPlmn, time);
-    entity.reporters.touch(record.reporter, time);
+    if (observation.subscriberPlmn) entity.victimPlmns.touch(observation.subscriberPlmn, time);
+    entity.reporters.touch(observation.reporter, time);
   }
 
   /** A record whose minute already closed is late: it counts in the first open minute rather than being dropped. */

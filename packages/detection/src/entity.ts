@@ -16,10 +16,9 @@ export const Measure = {
 export type Measure = (typeof Measure)[keyof typeof Measure];
 const MEASURES = 4;
 
-const PROTOCOL_INDEX = { MAP: 0, CAP: 1, DIAMETER: 2 } as const;
 
 export interface OperationCounter {
-  readonly protocol: Observation['record']['protocol'];
+  readonly protocol: Observation['protocol'];
   readonly operation: number;
   readonly slots: Int32Array;
 }
@@ -39,6 +38,9 @@ export class EntityState {
   readonly #counts = new Int32Array(RING_MINUTES * MEASURES);
   /** Keyed by protocol index × 2^24 + operation code: a number, so no string is built per record. */
   readonly operations = new Map<number, OperationCounter>();
+  // A source mostly repeats one operation: the last counter used is tried before the map.
+  #lastOperationKey = -1;
+  #lastOperation: OperationCounter | null = null;
   /** Subscriber hashes per minute: every transaction's, and SRI-SM targets' alone (imsi-harvesting). */
   readonly subscribers = new SlotHashes(RING_MINUTES);
   readonly sriSmSubscribers = new SlotHashes(RING_MINUTES);
@@ -85,13 +87,15 @@ export class EntityState {
   }
 
   countOperation(observation: Observation, minute: number, amount: number): void {
-    const { protocol, operation } = observation.record;
-    const key = PROTOCOL_INDEX[protocol] * 0x1000000 + operation;
-    let counter = this.operations.get(key);
-    if (counter === undefined) {
+    const { protocol, operation } = observation;
+    const key = (protocol === 'MAP' ? 0 : protocol === 'CAP' ? 1 : 2) * 0x1000000 + operation;
+    let counter = key === this.#lastOperationKey ? this.#lastOperation : this.operations.get(key);
+    if (counter === undefined || counter === null) {
       counter = { protocol, operation, slots: new Int32Array(RING_MINUTES) };
       this.operations.set(key, counter);
     }
+    this.#lastOperationKey = key;
+    this.#lastOperation = counter;
     const slot = minute % RING_MINUTES;
     counter.slots[slot] = (counter.slots[slot] ?? 0) + amount;
   }
@@ -140,9 +144,17 @@ export class EntityState {
     this.reporters.expireBefore(horizon);
     this.targetCountries.expireBefore(horizon);
     for (const [key, counter] of this.operations) {
-      if (!counter.slots.some((value) => value > 0)) this.operations.delete(key);
+      if (isIdle(counter.slots)) this.operations.delete(key);
     }
+    // The cached counter may just have been dropped from the map.
+    this.#lastOperationKey = -1;
+    this.#lastOperation = null;
   }
+}
+
+function isIdle(slots: Int32Array): boolean {
+  for (let i = 0; i < slots.length; i++) if ((slots[i] as number) > 0) return false;
+  return true;
 }
 
 export function minuteStart(minute: number): number {

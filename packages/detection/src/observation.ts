@@ -1,6 +1,6 @@
 import type { GtResolution, Numbering, RealmResolution } from '@gtwatch/numbering';
-import type { SignallingSummary } from '@gtwatch/schema';
-import { type Category, categoryOf, isLocationRevealing, isLocationUpdating, isScanningError } from './operations.js';
+import type { Direction, Protocol, Result, SignallingSummary } from '@gtwatch/schema';
+import { type Category, categoryOfOperation, revealsExistence, revealsLocation, updatesLocation } from './operations.js';
 
 export type EntityType = 'gt' | 'realm';
 
@@ -19,33 +19,175 @@ export interface SourceProfile {
   readonly sourceCountry: string | null;
 }
 
-/** A validated record with everything the patterns ask of it, computed once. */
-export interface Observation extends SourceProfile {
-  readonly record: SignallingSummary;
-  readonly time: number;
+/**
+ * A validated record with everything the patterns ask of it, computed once. One class, so every pattern reads one
+ * object shape: the record fields the patterns need are copied here, because records come in dozens of shapes (their
+ * optional fields) and a property read on them is a megamorphic lookup wherever it happens.
+ */
+export class Observation implements SourceProfile {
+  // `declare`: each field is assigned once in the constructor, never first defined as undefined and then reassigned.
+  declare readonly profile: SourceProfile;
+  declare readonly record: SignallingSummary;
+  declare readonly time: number;
+  declare readonly protocol: Protocol;
+  declare readonly direction: Direction;
+  declare readonly operation: number;
+  declare readonly count: number;
+  declare readonly reporter: string;
+  declare readonly subscriber: string | undefined;
+  declare readonly subscriberPlmn: string | undefined;
+  declare readonly ingress: string | undefined;
+  /** The VLR number of a MAP/CAP record, else undefined. */
+  declare readonly vlrGt: string | undefined;
+  /** The Visited-PLMN-Id of a Diameter record, else undefined. */
+  declare readonly visitedPlmn: string | undefined;
+  declare readonly result: Result;
+  declare readonly locationReturned: boolean;
   /** The reference data maps the source to the reporter's own network. */
-  readonly own: boolean;
+  declare readonly own: boolean;
   /** Received from another network: `direction = in` and not own. */
-  readonly interconnect: boolean;
-  readonly category: Category;
-  readonly locationRevealing: boolean;
-  readonly locationUpdating: boolean;
-  readonly scanningError: boolean;
-  readonly subscriberCountry: string | null;
+  declare readonly interconnect: boolean;
+  declare readonly category: Category;
+  declare readonly locationRevealing: boolean;
+  declare readonly locationUpdating: boolean;
+  declare readonly scanningError: boolean;
+  declare readonly subscriberCountry: string | null;
   /** The subscriber is the reporter's own (its `subscriberPlmn` is the reporter). */
-  readonly ownSubscriber: boolean;
+  declare readonly ownSubscriber: boolean;
+
+  constructor(
+    profile: SourceProfile,
+    record: SignallingSummary,
+    fields: ObservedFields,
+    own: boolean,
+    subscriberCountry: string | null,
+    ownSubscriber: boolean,
+  ) {
+    this.profile = profile;
+    this.record = record;
+    this.time = fields.time;
+    this.protocol = fields.protocol;
+    this.direction = fields.direction;
+    this.operation = fields.operation;
+    this.count = fields.count;
+    this.reporter = fields.reporter;
+    this.subscriber = fields.subscriber;
+    this.subscriberPlmn = fields.subscriberPlmn;
+    this.ingress = fields.ingress;
+    this.vlrGt = fields.vlrGt;
+    this.visitedPlmn = fields.visitedPlmn;
+    this.result = fields.result;
+    this.locationReturned = fields.locationReturned;
+    this.own = own;
+    this.interconnect = fields.direction === 'in' && !own;
+    this.category = categoryOfOperation(fields.protocol, fields.operation, fields.application);
+    this.locationRevealing = revealsLocation(fields.protocol, fields.operation, fields.application, fields.idrFlags);
+    this.locationUpdating = updatesLocation(fields.protocol, fields.operation);
+    this.scanningError = revealsExistence(fields.protocol, fields.result, fields.errorCode);
+    this.subscriberCountry = subscriberCountry;
+    this.ownSubscriber = ownSubscriber;
+  }
+
+  get entityType(): EntityType {
+    return this.profile.entityType;
+  }
+
+  get entityId(): string {
+    return this.profile.entityId;
+  }
+
+  get entityKey(): string {
+    return this.profile.entityKey;
+  }
+
+  get source(): GtResolution | RealmResolution {
+    return this.profile.source;
+  }
+
+  get sourcePlmn(): string | null {
+    return this.profile.sourcePlmn;
+  }
+
+  get sourcePlmnKey(): string | null {
+    return this.profile.sourcePlmnKey;
+  }
+
+  get sourceCountry(): string | null {
+    return this.profile.sourceCountry;
+  }
 }
 
-/** PLMN ids compare by MCC and the numeric MNC; this key makes that a string comparison. */
-export function plmnKey(plmn: string | null | undefined): string | null {
-  if (!plmn) return null;
-  const dash = plmn.indexOf('-');
-  if (dash < 0) return null;
-  return `${plmn.slice(0, dash)}-${Number(plmn.slice(dash + 1))}`;
+/** The record fields observations are made of, each read from the record once (see `readFields`). */
+class ObservedFields {
+  time = 0;
+  protocol: Protocol = 'MAP';
+  direction: Direction = 'in';
+  operation = 0;
+  application = 0;
+  idrFlags: number | undefined = undefined;
+  count = 1;
+  reporter = '';
+  subscriber: string | undefined = undefined;
+  subscriberPlmn: string | undefined = undefined;
+  ingress: string | undefined = undefined;
+  vlrGt: string | undefined = undefined;
+  visitedPlmn: string | undefined = undefined;
+  result: Result = 'ok';
+  errorCode: number | undefined = undefined;
+  locationReturned = false;
+  /** The calling GT, or the Diameter origin realm. */
+  sourceId = '';
+}
+
+/** Fills `into` from the record; reused record after record, so reading allocates nothing. */
+function readFields(record: SignallingSummary, into: ObservedFields): ObservedFields {
+  into.time = record.time;
+  into.protocol = record.protocol;
+  into.direction = record.direction;
+  into.operation = record.operation;
+  into.count = record.count;
+  into.reporter = record.reporter;
+  into.subscriber = record.subscriber;
+  into.subscriberPlmn = record.subscriberPlmn;
+  into.ingress = record.ingress;
+  into.result = record.result;
+  into.errorCode = record.errorCode;
+  into.locationReturned = record.locationReturned === true;
+  if (record.protocol === 'DIAMETER') {
+    into.application = record.application;
+    into.idrFlags = record.idrFlags;
+    into.visitedPlmn = record.visitedPlmn;
+    into.vlrGt = undefined;
+    into.sourceId = record.originRealm;
+  } else {
+    into.application = 0;
+    into.idrFlags = undefined;
+    into.visitedPlmn = undefined;
+    into.vlrGt = record.vlrGt;
+    into.sourceId = record.callingGt;
+  }
+  return into;
 }
 
 /** Bound of each enrichment cache; a full cache is emptied, which only costs recomputation. */
 const CACHE_LIMIT = 262_144;
+
+/** PLMN ids compare by MCC and the numeric MNC; this key makes that a string comparison. */
+export function plmnKey(plmn: string | null | undefined): string | null {
+  if (!plmn) return null;
+  // Patterns compare PLMN keys per record; the few thousand PLMNs in use are keyed once, not once per record.
+  const cached = PLMN_KEYS.get(plmn);
+  if (cached !== undefined) return cached;
+  const dash = plmn.indexOf('-');
+  if (dash < 0) return null;
+  const key = `${plmn.slice(0, dash)}-${Number(plmn.slice(dash + 1))}`;
+  if (PLMN_KEYS.size >= CACHE_LIMIT) PLMN_KEYS.clear();
+  PLMN_KEYS.set(plmn, key);
+  return key;
+}
+
+const PLMN_KEYS = new Map<string, string>();
+
 
 function remember<K, V>(cache: Map<K, V>, key: K, value: V): V {
   if (cache.size >= CACHE_LIMIT) cache.clear();
@@ -68,6 +210,7 @@ export class Enricher {
   // Most consecutive records share their reporter (one operator's feed): one comparison instead of a map lookup.
   #lastReporter: string | undefined;
   #lastReporterKey: string | null = null;
+  readonly #fields = new ObservedFields();
 
   constructor(numbering: Numbering) {
     this.#numbering = numbering;
@@ -85,10 +228,14 @@ export class Enricher {
   }
 
   profile(record: SignallingSummary): SourceProfile {
-    if (record.protocol === 'DIAMETER') {
-      return this.#realms.get(record.originRealm) ?? remember(this.#realms, record.originRealm, this.#realmProfile(record.originRealm));
+    return this.#profileOf(record.protocol, record.protocol === 'DIAMETER' ? record.originRealm : record.callingGt);
+  }
+
+  #profileOf(protocol: Protocol, sourceId: string): SourceProfile {
+    if (protocol === 'DIAMETER') {
+      return this.#realms.get(sourceId) ?? remember(this.#realms, sourceId, this.#realmProfile(sourceId));
     }
-    return this.#gts.get(record.callingGt) ?? remember(this.#gts, record.callingGt, this.#gtProfile(record.callingGt));
+    return this.#gts.get(sourceId) ?? remember(this.#gts, sourceId, this.#gtProfile(sourceId));
   }
 
   #gtProfile(digits: string): SourceProfile {
@@ -119,35 +266,19 @@ export class Enricher {
   }
 
   observe(record: SignallingSummary): Observation {
-    const profile = this.profile(record);
-    const reporter = record.reporter;
+    const fields = readFields(record, this.#fields);
+    const profile = this.#profileOf(fields.protocol, fields.sourceId);
+    const reporter = fields.reporter;
     if (reporter !== this.#lastReporter) {
       this.#lastReporterKey = this.plmnKey(reporter);
       this.#lastReporter = reporter;
     }
     const reporterKey = this.#lastReporterKey;
     const own = profile.sourcePlmnKey !== null && profile.sourcePlmnKey === reporterKey;
-    const subscriberPlmn = record.subscriberPlmn;
+    const subscriberPlmn = fields.subscriberPlmn;
     const home = subscriberPlmn ? this.#subscriberPlmn(subscriberPlmn) : null;
-    return {
-      entityType: profile.entityType,
-      entityId: profile.entityId,
-      entityKey: profile.entityKey,
-      source: profile.source,
-      sourcePlmn: profile.sourcePlmn,
-      sourcePlmnKey: profile.sourcePlmnKey,
-      sourceCountry: profile.sourceCountry,
-      record,
-      time: record.time,
-      own,
-      interconnect: record.direction === 'in' && !own,
-      category: categoryOf(record),
-      locationRevealing: isLocationRevealing(record),
-      locationUpdating: isLocationUpdating(record),
-      scanningError: isScanningError(record),
-      subscriberCountry: home === null ? null : home.country,
-      // An empty subscriberPlmn is not a valid PLMN and never reaches here; `undefined` means none was given.
-      ownSubscriber: subscriberPlmn !== undefined && (home === null ? this.plmnKey(subscriberPlmn) : home.key) === reporterKey,
-    };
+    // An empty subscriberPlmn is not a valid PLMN and never reaches here; `undefined` means none was given.
+    const ownSubscriber = subscriberPlmn !== undefined && (home === null ? this.plmnKey(subscriberPlmn) : home.key) === reporterKey;
+    return new Observation(profile, record, fields, own, home === null ? null : home.country, ownSubscriber);
   }
 }

@@ -1,4 +1,4 @@
-import type { SignallingSummary } from '@gtwatch/schema';
+import type { Protocol, Result, SignallingSummary } from '@gtwatch/schema';
 
 /** GSMA FS.11 (MAP) / FS.19-analogue (Diameter) category as defined in detection-v1.md; 0 = uncategorised. */
 export type Category = 0 | 1 | 2 | 3;
@@ -91,29 +91,47 @@ function diameterCategory(application: number, command: number): Category {
  * only, so CAP records are uncategorised: they still count for scanning, volume and ingress checks.
  */
 export function categoryOf(record: SignallingSummary): Category {
-  if (record.protocol === 'DIAMETER') return diameterCategory(record.application, record.operation);
-  if (record.protocol === 'CAP') return 0;
-  return (MAP_CATEGORY[record.operation] ?? 0) as Category;
+  return categoryOfOperation(record.protocol, record.operation, record.protocol === 'DIAMETER' ? record.application : 0);
 }
 
 export function isLocationRevealing(record: SignallingSummary): boolean {
-  if (record.protocol !== 'DIAMETER') return record.protocol === 'MAP' && ((MAP_FLAGS[record.operation] ?? 0) & LOCATION_REVEALING) !== 0;
-  if (record.operation === DIAMETER_CMD.idr) return ((record.idrFlags ?? 0) & IDR_LOCATION_FLAGS) !== 0;
-  if (record.application === DIAMETER_APP.sh) return record.operation === 306;
-  return record.operation === DIAMETER_CMD.plr || record.operation === DIAMETER_CMD.rir;
+  const diameter = record.protocol === 'DIAMETER';
+  return revealsLocation(record.protocol, record.operation, diameter ? record.application : 0, diameter ? record.idrFlags : undefined);
 }
 
 export function isLocationUpdating(record: SignallingSummary): boolean {
-  if (record.protocol === 'DIAMETER') return record.operation === DIAMETER_CMD.ulr;
-  return record.protocol === 'MAP' && ((MAP_FLAGS[record.operation] ?? 0) & LOCATION_UPDATING) !== 0;
+  return updatesLocation(record.protocol, record.operation);
 }
 
 /** An answer that reveals whether a subscriber or node exists: what a scan is looking for. */
 export function isScanningError(record: SignallingSummary): boolean {
-  if (record.result === 'ok' || record.errorCode === undefined) return false;
-  return record.protocol === 'DIAMETER'
-    ? DIAMETER_SCANNING_ERRORS.has(record.errorCode)
-    : MAP_SCANNING_ERRORS.has(record.errorCode);
+  return revealsExistence(record.protocol, record.result, record.errorCode);
+}
+
+// The same four judgements on a record's fields already read: the enricher reads each field of a record once, because
+// records come in many shapes (optional fields) and every property read on them is a megamorphic lookup.
+
+export function categoryOfOperation(protocol: Protocol, operation: number, application: number): Category {
+  if (protocol === 'DIAMETER') return diameterCategory(application, operation);
+  if (protocol === 'CAP') return 0;
+  return (MAP_CATEGORY[operation] ?? 0) as Category;
+}
+
+export function revealsLocation(protocol: Protocol, operation: number, application: number, idrFlags: number | undefined): boolean {
+  if (protocol !== 'DIAMETER') return protocol === 'MAP' && ((MAP_FLAGS[operation] ?? 0) & LOCATION_REVEALING) !== 0;
+  if (operation === DIAMETER_CMD.idr) return ((idrFlags ?? 0) & IDR_LOCATION_FLAGS) !== 0;
+  if (application === DIAMETER_APP.sh) return operation === 306;
+  return operation === DIAMETER_CMD.plr || operation === DIAMETER_CMD.rir;
+}
+
+export function updatesLocation(protocol: Protocol, operation: number): boolean {
+  if (protocol === 'DIAMETER') return operation === DIAMETER_CMD.ulr;
+  return protocol === 'MAP' && ((MAP_FLAGS[operation] ?? 0) & LOCATION_UPDATING) !== 0;
+}
+
+export function revealsExistence(protocol: Protocol, result: Result, errorCode: number | undefined): boolean {
+  if (result === 'ok' || errorCode === undefined) return false;
+  return protocol === 'DIAMETER' ? DIAMETER_SCANNING_ERRORS.has(errorCode) : MAP_SCANNING_ERRORS.has(errorCode);
 }
 
 const MAP_NAMES: Record<number, string> = {

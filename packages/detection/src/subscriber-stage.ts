@@ -33,7 +33,7 @@ export class SubscriberStage {
 
   /** Only location updates with a subscriber concern this stage: the ones to re-key in the pipeline. */
   static wants(observation: Observation): boolean {
-    return observation.locationUpdating && observation.record.subscriber !== undefined;
+    return observation.locationUpdating && observation.subscriber !== undefined;
   }
 
   /** Location updates wait until the watermark passes them, then are judged in event-time order. */

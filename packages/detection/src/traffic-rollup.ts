@@ -19,21 +19,20 @@ export class TrafficRollup {
   readonly #minutes = new Map<number, Map<string, Accumulator>>();
 
   add(observation: Observation, minute: number, late: boolean, subscriberHash: number | null): void {
-    const { record } = observation;
     let rows = this.#minutes.get(minute);
     if (rows === undefined) {
       rows = new Map();
       this.#minutes.set(minute, rows);
     }
-    const key = `${record.reporter}|${observation.entityKey}|${record.protocol}|${record.operation}`;
+    const key = `${observation.reporter}|${observation.entityKey}|${observation.protocol}|${observation.operation}`;
     let row = rows.get(key);
     if (row === undefined) {
       row = { observation, transactions: 0, errors: 0, scanningErrors: 0, late: 0, subscribers: new Set() };
       rows.set(key, row);
     }
-    const amount = record.count;
+    const amount = observation.count;
     row.transactions += amount;
-    if (record.result !== 'ok') row.errors += amount;
+    if (observation.result !== 'ok') row.errors += amount;
     if (observation.scanningError) row.scanningErrors += amount;
     if (late) row.late += amount;
     if (subscriberHash !== null) row.subscribers.add(subscriberHash);
@@ -51,15 +50,14 @@ export class TrafficRollup {
 
 function toAggregate(minute: number, row: Accumulator): TrafficAggregate {
   const { observation } = row;
-  const { record } = observation;
   return {
     schemaVersion: 1,
     minute: isoTime(minute * MINUTE_MS),
-    reporter: record.reporter,
+    reporter: observation.reporter,
     entityType: observation.entityType,
     entity: observation.entityId,
-    protocol: record.protocol,
-    operation: record.operation,
+    protocol: observation.protocol,
+    operation: observation.operation,
     transactions: row.transactions,
     errors: row.errors,
     scanningErrors: row.scanningErrors,

@@ -62,11 +62,14 @@ const GT = 1;
 const PLMN = 2;
 const DNS = 3;
 const PSEUDONYM = 4;
+/** Free text that repeats across records (ingress labels): hashed while scanned so that it can be interned. */
+const LABEL = 5;
 const FORMATS = new Uint8Array(FIELD_NAMES.length);
 for (const field of [CALLING_GT, CALLED_GT, VLR_GT, SC_ADDRESS]) FORMATS[field] = GT;
 for (const field of [REPORTER, VISITED_PLMN, SUBSCRIBER_PLMN]) FORMATS[field] = PLMN;
 for (const field of [ORIGIN_REALM, ORIGIN_HOST, DESTINATION_REALM]) FORMATS[field] = DNS;
 FORMATS[SUBSCRIBER] = PSEUDONYM;
+FORMATS[INGRESS] = LABEL;
 
 // Value kinds.
 const STRING = 1;
@@ -97,6 +100,47 @@ function codesOf(text: string): Uint8Array {
 const NAME_BYTES = FIELD_NAMES.map(codesOf);
 
 /*
+ * Byte ranges known to lie inside the input are compared four bytes at a time, through a DataView of the input's
+ * buffer: a typed-array element read costs about as much as a word read, so this is about four times fewer reads.
+ * The view is made again only when the input lives in another buffer (records sliced from one batch share one).
+ */
+let inputBuffer: ArrayBufferLike = new ArrayBuffer(0);
+let inputView: DataView<ArrayBufferLike> = new DataView(inputBuffer);
+/** Where the current input starts in `inputView`. */
+let inputOffset = 0;
+
+function useInput(bytes: Uint8Array): void {
+  const buffer = bytes.buffer;
+  if (buffer !== inputBuffer) {
+    inputBuffer = buffer;
+    inputView = new DataView(buffer);
+  }
+  inputOffset = bytes.byteOffset;
+}
+
+/** Whether the input's `length` bytes at `start` equal those of `stored` at `base`. */
+function equalBytes(bytes: Uint8Array, start: number, length: number, stored: Uint8Array, storedView: DataView, base: number): boolean {
+  const offset = inputOffset + start;
+  let k = 0;
+  for (; k + 4 <= length; k += 4) if (inputView.getInt32(offset + k, true) !== storedView.getInt32(base + k, true)) return false;
+  for (; k < length; k++) if (bytes[start + k] !== stored[base + k]) return false;
+  return true;
+}
+
+/** All names in one buffer, each at NAME_OFFSETS[field], for word-wise comparison. */
+const NAME_STORE = new Uint8Array(NAME_BYTES.reduce((total, name) => total + name.length, 0));
+const NAME_STORE_VIEW = new DataView(NAME_STORE.buffer);
+const NAME_OFFSETS = new Int32Array(NAME_BYTES.length);
+const NAME_LENGTHS = new Int32Array(NAME_BYTES.length);
+for (let field = 0, offset = 0; field < NAME_BYTES.length; field++) {
+  const name = NAME_BYTES[field] as Uint8Array;
+  NAME_STORE.set(name, offset);
+  NAME_OFFSETS[field] = offset;
+  NAME_LENGTHS[field] = name.length;
+  offset += name.length;
+}
+
+/*
  * A key is matched in place against the contract's names that start with its first byte, the match ending at the
  * closing quote: known keys are read once, with no search for the quote first. Only other keys are scanned.
  */
@@ -114,12 +158,10 @@ function knownKey(bytes: Uint8Array, start: number, end: number): number {
   const candidates = CANDIDATES[first] as number[];
   for (let c = 0; c < candidates.length; c++) {
     const field = candidates[c] as number;
-    const name = NAME_BYTES[field] as Uint8Array;
-    const close = start + name.length;
+    const length = NAME_LENGTHS[field] as number;
+    const close = start + length;
     if (close >= end || bytes[close] !== QUOTE) continue;
-    let k = 1;
-    while (k < name.length && bytes[start + k] === name[k]) k++;
-    if (k === name.length) {
+    if (equalBytes(bytes, start, length, NAME_STORE, NAME_STORE_VIEW, NAME_OFFSETS[field] as number)) {
       keyEnd = close;
       return field;
     }
@@ -132,7 +174,7 @@ const kinds = new Uint8Array(FIELD_NAMES.length);
 const starts = new Int32Array(FIELD_NAMES.length);
 const ends = new Int32Array(FIELD_NAMES.length);
 const numbers = new Float64Array(FIELD_NAMES.length);
-/** FNV-1a of GT, PLMN and DNS values, taken while scanning them, for the intern cache. */
+/** FNV-1a of GT, PLMN, DNS and label values, taken while scanning them, for the intern cache. */
 const hashes = new Int32Array(FIELD_NAMES.length);
 
 type Latin1Slice = (this: Uint8Array, start: number, end: number) => string;
@@ -153,6 +195,7 @@ const INTERN_MAX_LENGTH = 64;
 const internHashes = new Int32Array(INTERN_SLOTS);
 const internLengths = new Int32Array(INTERN_SLOTS).fill(-1);
 const internBytes = new Uint8Array(INTERN_SLOTS * INTERN_MAX_LENGTH);
+const internView = new DataView(internBytes.buffer);
 const internStrings: string[] = new Array<string>(INTERN_SLOTS).fill('');
 
 function interned(bytes: Uint8Array, start: number, end: number, hash: number): string {
@@ -160,10 +203,8 @@ function interned(bytes: Uint8Array, start: number, end: number, hash: number): 
   if (length > INTERN_MAX_LENGTH) return fresh(bytes, start, end);
   const slot = (hash ^ (hash >>> 15)) & (INTERN_SLOTS - 1);
   const base = slot * INTERN_MAX_LENGTH;
-  if (internHashes[slot] === hash && internLengths[slot] === length) {
-    let k = 0;
-    while (k < length && internBytes[base + k] === bytes[start + k]) k++;
-    if (k === length) return internStrings[slot] as string;
+  if (internHashes[slot] === hash && internLengths[slot] === length && equalBytes(bytes, start, length, internBytes, internView, base)) {
+    return internStrings[slot] as string;
   }
   const value = fresh(bytes, start, end);
   for (let k = 0; k < length; k++) internBytes[base + k] = bytes[start + k] as number;
@@ -200,6 +241,25 @@ function stringEnd(bytes: Uint8Array, index: number, end: number): number {
     if (b > QUOTE && b !== BACKSLASH && b < 0x80) continue;
     if (b === QUOTE) return i;
     if (b !== 0x20 && b !== 0x21) return -1;
+  }
+  return -1;
+}
+
+/** stringEnd, also hashing the bytes for the intern cache (an unhashed value would always land in one slot). */
+function labelEnd(bytes: Uint8Array, index: number, end: number, field: number): number {
+  let hash = FNV_OFFSET;
+  for (let i = index; i < end; i++) {
+    const b = bytes[i] as number;
+    if (b > QUOTE && b !== BACKSLASH && b < 0x80) {
+      hash = Math.imul(hash ^ b, FNV_PRIME);
+      continue;
+    }
+    if (b === QUOTE) {
+      hashes[field] = hash;
+      return i;
+    }
+    if (b !== 0x20 && b !== 0x21) return -1;
+    hash = Math.imul(hash ^ b, FNV_PRIME);
   }
   return -1;
 }
@@ -313,6 +373,7 @@ function scan(bytes: Uint8Array): number {
       else if (format === GT) i = gtEnd(bytes, i, end, field);
       else if (format === PLMN) i = plmnEnd(bytes, i, end, field);
       else if (format === DNS) i = dnsEnd(bytes, i, end, field);
+      else if (format === LABEL) i = labelEnd(bytes, i, end, field);
       else i = pseudonymEnd(bytes, i, end);
       if (i < 0) return -1;
       if (field >= 0) {
@@ -635,6 +696,7 @@ function build(bytes: Uint8Array, seen: number): SignallingSummary | undefined {
  * decide. The caller checks the size limit before and the clock bound after, as for the generic route.
  */
 export function scanSummaryBytes(bytes: Uint8Array): SignallingSummary | undefined {
+  useInput(bytes);
   const seen = scan(bytes);
   return seen < 0 ? undefined : build(bytes, seen);
 }

@@ -88,6 +88,56 @@ describe('the byte path takes the records producers send', () => {
   });
 });
 
+describe('reads a record wherever its bytes lie', () => {
+  // The byte path compares words through a view of the input's whole buffer, kept while inputs share a buffer.
+  test('records at every offset of one buffer, in a shared buffer, and between records of other buffers', () => {
+    const texts = [CONTRACT_EXAMPLE, JSON.stringify(mapRecord()), JSON.stringify(diameterRecord())];
+    const packed = new Uint8Array(4096);
+    const shared = new Uint8Array(new SharedArrayBuffer(4096));
+    for (let offset = 0; offset < 8; offset++) {
+      for (const text of texts) {
+        const alone = encoder.encode(text);
+        const expected = parseSummaryGenerically(alone, { nowMs: NOW_MS });
+        expect(expected.ok).toBe(true);
+        for (const store of [packed, shared]) {
+          // Neighbouring bytes that differ from the record's, so a read past either end would show.
+          store.fill(0x7b);
+          store.set(alone, offset);
+          const inPlace = store.subarray(offset, offset + alone.length);
+          expect(scanSummaryBytes(inPlace)).toEqual(expected.ok ? expected.record : undefined);
+          expect(parseSummary(inPlace, { nowMs: NOW_MS })).toEqual(expected);
+          expect(parseSummary(alone, { nowMs: NOW_MS })).toEqual(expected);
+        }
+      }
+    }
+  });
+
+  test('a GT whose hash equals that of a remembered GT is still read as itself', () => {
+    // Interned values are found by their FNV-1a hash and then compared byte for byte: two 12-digit GTs with one
+    // hash (found by search, so the comparison is what tells them apart) must each come back as themselves.
+    const fnv1a = (text: string): number => {
+      let hash = 0x811c9dc5 | 0;
+      for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+      return hash;
+    };
+    const seen = new Map<number, string>();
+    let pair: [string, string] | undefined;
+    // Spread over the number space: FNV-1a rarely maps consecutive numbers together.
+    for (let n = 0; pair === undefined && n < 1_000_000; n++) {
+      const gt = `4477${String((n * 7_919_993) % 100_000_000).padStart(8, '0')}`;
+      const other = seen.get(fnv1a(gt));
+      if (other !== undefined) pair = [other, gt];
+      else seen.set(fnv1a(gt), gt);
+    }
+    expect(pair).toBeDefined();
+    const [first, second] = pair as [string, string];
+    for (const gt of [first, second, first, second]) {
+      const scanned = scanSummaryBytes(encoder.encode(JSON.stringify(withField(mapRecord(), 'callingGt', gt))));
+      expect(scanned && 'callingGt' in scanned ? scanned.callingGt : undefined).toBe(gt);
+    }
+  });
+});
+
 describe('agrees with the generic route', () => {
   test('on every field fixture, valid and invalid, and without each field', () => {
     for (const { field, base, valid, invalid } of RULES) {

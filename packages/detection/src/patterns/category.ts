@@ -4,10 +4,9 @@ import type { RuleContext } from './context.js';
 
 /** Bilateral agreements (allowlist.csv) exempt a source from categories 1 and 2 only; realms cannot be listed. */
 function allowlisted(observation: Observation, context: RuleContext): boolean {
-  const { record } = observation;
   return (
     observation.entityType === 'gt' &&
-    context.numbering.isAllowlisted(observation.entityId, record.reporter, record.operation)
+    context.numbering.isAllowlisted(observation.entityId, observation.reporter, observation.operation)
   );
 }
 
@@ -33,13 +32,13 @@ export function category1(observation: Observation, context: RuleContext, subscr
  */
 export function category2(observation: Observation, context: RuleContext, subscriberHash: number | null): Contribution | null {
   if (!observation.interconnect || observation.category !== 2) return null;
-  const { record } = observation;
-  if (record.subscriberPlmn === undefined || allowlisted(observation, context)) return null;
+  const { subscriberPlmn } = observation;
+  if (subscriberPlmn === undefined || allowlisted(observation, context)) return null;
   let reason: string | null = null;
   if (observation.ownSubscriber) {
     reason = 'targets the reporter’s own subscriber';
   } else if (observation.sourcePlmn !== null) {
-    if (plmnKey(observation.sourcePlmn) !== plmnKey(record.subscriberPlmn)) reason = 'source network is not the subscriber’s home network';
+    if (plmnKey(observation.sourcePlmn) !== plmnKey(subscriberPlmn)) reason = 'source network is not the subscriber’s home network';
   } else if (observation.sourceCountry !== null && observation.subscriberCountry !== null) {
     if (observation.sourceCountry !== observation.subscriberCountry) reason = 'source country is not the subscriber’s home country';
   }
@@ -49,10 +48,10 @@ export function category2(observation: Observation, context: RuleContext, subscr
     observation,
     {
       rule: reason,
-      operation: record.operation,
+      operation: observation.operation,
       ownSubscriber: observation.ownSubscriber,
       sourcePlmn: observation.sourcePlmn,
-      subscriberPlmn: record.subscriberPlmn,
+      subscriberPlmn,
     },
     subscriberHash,
   );

@@ -7,10 +7,10 @@ import type { RuleContext } from './context.js';
 
 /** A MAP location update whose VLR number (inside the payload) belongs to another network than the SCCP caller. */
 export function vlrMismatch(observation: Observation, context: RuleContext, subscriberHash: number | null): Contribution | null {
-  const { record } = observation;
-  if (!observation.interconnect || record.protocol === 'DIAMETER' || !observation.locationUpdating) return null;
-  if (record.vlrGt === undefined) return null;
-  const vlr = context.numbering.resolveGt(record.vlrGt);
+  const { vlrGt } = observation;
+  if (!observation.interconnect || observation.protocol === 'DIAMETER' || !observation.locationUpdating) return null;
+  if (vlrGt === undefined) return null;
+  const vlr = context.numbering.resolveGt(vlrGt);
   const vlrCountry = vlr.plmn ? (context.numbering.countryOfPlmn(vlr.plmn) ?? vlr.country) : vlr.country;
   const networkDiffers = vlr.plmn !== null && observation.sourcePlmn !== null && plmnKey(vlr.plmn) !== plmnKey(observation.sourcePlmn);
   const countryDiffers = vlrCountry !== null && observation.sourceCountry !== null && vlrCountry !== observation.sourceCountry;
@@ -20,8 +20,8 @@ export function vlrMismatch(observation: Observation, context: RuleContext, subs
     observation,
     {
       rule: 'location update whose VLR GT maps to another network or country than the calling GT',
-      explanation: `sent a location update naming VLR ${record.vlrGt}${vlrCountry ? ` (${vlrCountry})` : ''}, which is not in its own network; a genuine VLR registers subscribers under its own address`,
-      vlrGt: record.vlrGt,
+      explanation: `sent a location update naming VLR ${vlrGt}${vlrCountry ? ` (${vlrCountry})` : ''}, which is not in its own network; a genuine VLR registers subscribers under its own address`,
+      vlrGt,
       vlrPlmn: vlr.plmn,
       vlrCountry,
       callingPlmn: observation.sourcePlmn,
@@ -33,18 +33,18 @@ export function vlrMismatch(observation: Observation, context: RuleContext, subs
 
 /** A Diameter ULR/AIR whose Visited-PLMN-Id is not the PLMN of its own Origin-Realm. */
 export function visitedPlmnMismatch(observation: Observation, subscriberHash: number | null): Contribution | null {
-  const { record } = observation;
-  if (!observation.interconnect || record.protocol !== 'DIAMETER') return null;
-  if (record.operation !== DIAMETER_CMD.ulr && record.operation !== DIAMETER_CMD.air) return null;
-  if (record.visitedPlmn === undefined || observation.sourcePlmn === null) return null;
-  if (plmnKey(record.visitedPlmn) === plmnKey(observation.sourcePlmn)) return null;
+  const { visitedPlmn } = observation;
+  if (!observation.interconnect || observation.protocol !== 'DIAMETER') return null;
+  if (observation.operation !== DIAMETER_CMD.ulr && observation.operation !== DIAMETER_CMD.air) return null;
+  if (visitedPlmn === undefined || observation.sourcePlmn === null) return null;
+  if (plmnKey(visitedPlmn) === plmnKey(observation.sourcePlmn)) return null;
   return recordContribution(
     'gt-spoofing',
     observation,
     {
       rule: 'Diameter ULR/AIR whose Visited-PLMN-Id differs from the PLMN of the Origin-Realm',
-      explanation: `sent a Diameter request claiming visited network ${record.visitedPlmn} from a realm of ${observation.sourcePlmn}; a genuine MME only registers subscribers in its own network`,
-      visitedPlmn: record.visitedPlmn,
+      explanation: `sent a Diameter request claiming visited network ${visitedPlmn} from a realm of ${observation.sourcePlmn}; a genuine MME only registers subscribers in its own network`,
+      visitedPlmn,
       realmPlmn: observation.sourcePlmn,
     },
     subscriberHash,
@@ -61,11 +61,10 @@ export function ingressSwitch(
   context: RuleContext,
   subscriberHash: number | null,
 ): Contribution | null {
-  const { record } = observation;
-  const ingress = record.ingress;
+  const { ingress, count } = observation;
   if (!observation.interconnect || ingress === undefined) return null;
   if (entity.ingress === ingress) {
-    entity.ingressTransactions += record.count;
+    entity.ingressTransactions += count;
     entity.ingressLast = Math.max(entity.ingressLast, observation.time);
     return null;
   }
@@ -85,7 +84,7 @@ export function ingressSwitch(
     thresholds: { transactions: ingressMinTransactions, minutes: ingressMinMinutes },
   };
   entity.ingress = ingress;
-  entity.ingressTransactions = record.count;
+  entity.ingressTransactions = count;
   entity.ingressSince = observation.time;
   entity.ingressLast = observation.time;
   return established ? recordContribution('gt-spoofing', observation, evidence, subscriberHash) : null;

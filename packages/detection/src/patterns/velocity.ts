@@ -27,9 +27,8 @@ export class VelocityTracker {
   }
 
   observe(observation: Observation, subscriberHash: number | null): Contribution | null {
-    const { record } = observation;
-    const subscriber = record.subscriber;
-    if (!observation.locationUpdating || record.direction !== 'in' || subscriber === undefined) return null;
+    const subscriber = observation.subscriber;
+    if (!observation.locationUpdating || observation.direction !== 'in' || subscriber === undefined) return null;
     const country = observation.sourceCountry;
     if (country === null) return null;
     const previous = this.#last.get(subscriber);
@@ -37,7 +36,7 @@ export class VelocityTracker {
     if (previous && observation.time < previous.time) return hit;
     // A location update judged impossible must not become the subscriber's trusted location, or the genuine network's
     // next update would be flagged instead of the attacker's.
-    if (record.result === 'ok' && hit === null) {
+    if (observation.result === 'ok' && hit === null) {
       this.#last.delete(subscriber);
       this.#last.set(subscriber, { time: observation.time, country });
       if (this.#last.size > this.#context.config.state.maxSubscribers) this.#evictOldest();
