@@ -11,24 +11,49 @@ interface Accumulator {
   readonly subscribers: Set<number>;
 }
 
+/** One open minute: its rows in arrival order, and an index to find a row again. */
+interface OpenMinute {
+  readonly rows: Accumulator[];
+  /**
+   * Source entity → reporter → protocol and operation → row. Nested maps rather than one joined string key: the
+   * entity keys and reporters are the same string objects record after record (interned by the parser and the
+   * enricher), whose hashes V8 keeps, so a lookup allocates nothing and hashes nothing new.
+   */
+  readonly index: Map<string, Map<string, Map<number, Accumulator>>>;
+}
+
+const PROTOCOL_CODES = { MAP: 0, CAP: 1, DIAMETER: 2 } as const;
+
 /**
  * Per minute × reporter × source × operation counts of inbound traffic, emitted when the minute closes. Only open
  * minutes are held (the allowed lateness plus the current one), so memory is bounded by one minute's variety.
  */
 export class TrafficRollup {
-  readonly #minutes = new Map<number, Map<string, Accumulator>>();
+  readonly #minutes = new Map<number, OpenMinute>();
 
   add(observation: Observation, minute: number, late: boolean, subscriberHash: number | null): void {
-    let rows = this.#minutes.get(minute);
-    if (rows === undefined) {
-      rows = new Map();
-      this.#minutes.set(minute, rows);
+    let open = this.#minutes.get(minute);
+    if (open === undefined) {
+      open = { rows: [], index: new Map() };
+      this.#minutes.set(minute, open);
     }
-    const key = `${observation.reporter}|${observation.entityKey}|${observation.protocol}|${observation.operation}`;
-    let row = rows.get(key);
+    let byReporter = open.index.get(observation.entityKey);
+    if (byReporter === undefined) {
+      byReporter = new Map();
+      open.index.set(observation.entityKey, byReporter);
+    }
+    let byOperation = byReporter.get(observation.reporter);
+    if (byOperation === undefined) {
+      byOperation = new Map();
+      byReporter.set(observation.reporter, byOperation);
+    }
+    // Operations are below 2^24 (the contract), so protocol and operation make one exact number.
+    const operationKey = PROTOCOL_CODES[observation.protocol] * 16_777_216 + observation.operation;
+    let row = byOperation.get(operationKey);
     if (row === undefined) {
       row = { observation, transactions: 0, errors: 0, scanningErrors: 0, late: 0, subscribers: new Set() };
-      rows.set(key, row);
+      byOperation.set(operationKey, row);
+      open.rows.push(row);
     }
     const amount = observation.count;
     row.transactions += amount;
@@ -42,17 +67,19 @@ export class TrafficRollup {
   close(lastMinute: number, out: TrafficAggregate[]): void {
     const minutes = [...this.#minutes.keys()].filter((minute) => minute <= lastMinute).sort((a, b) => a - b);
     for (const minute of minutes) {
-      for (const row of this.#minutes.get(minute)?.values() ?? []) out.push(toAggregate(minute, row));
+      // One timestamp string per minute, not one per row.
+      const iso = isoTime(minute * MINUTE_MS);
+      for (const row of this.#minutes.get(minute)?.rows ?? []) out.push(toAggregate(iso, row));
       this.#minutes.delete(minute);
     }
   }
 }
 
-function toAggregate(minute: number, row: Accumulator): TrafficAggregate {
+function toAggregate(minute: string, row: Accumulator): TrafficAggregate {
   const { observation } = row;
   return {
     schemaVersion: 1,
-    minute: isoTime(minute * MINUTE_MS),
+    minute,
     reporter: observation.reporter,
     entityType: observation.entityType,
     entity: observation.entityId,
