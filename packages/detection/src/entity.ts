@@ -1,4 +1,5 @@
 import type { Observation } from './observation.js';
+import { operationKey } from './operations.js';
 import { RecencyMap } from './recency.js';
 import { SlotHashes } from './slot-hashes.js';
 import { MINUTE_MS, minuteOf } from './time.js';
@@ -15,7 +16,6 @@ export const Measure = {
 } as const;
 export type Measure = (typeof Measure)[keyof typeof Measure];
 const MEASURES = 4;
-
 
 export interface OperationCounter {
   readonly protocol: Observation['protocol'];
@@ -36,7 +36,7 @@ export class EntityState {
 
   readonly #slotMinute = new Float64Array(RING_MINUTES).fill(-1);
   readonly #counts = new Int32Array(RING_MINUTES * MEASURES);
-  /** Keyed by protocol index × 2^24 + operation code: a number, so no string is built per record. */
+  /** Keyed by `operationKey`: a number, so no string is built per record. */
   readonly operations = new Map<number, OperationCounter>();
   // A source mostly repeats one operation: the last counter used is tried before the map.
   #lastOperationKey = -1;
@@ -88,7 +88,7 @@ export class EntityState {
 
   countOperation(observation: Observation, minute: number, amount: number): void {
     const { protocol, operation } = observation;
-    const key = (protocol === 'MAP' ? 0 : protocol === 'CAP' ? 1 : 2) * 0x1000000 + operation;
+    const key = operationKey(protocol, operation);
     let counter = key === this.#lastOperationKey ? this.#lastOperation : this.operations.get(key);
     if (counter === undefined || counter === null) {
       counter = { protocol, operation, slots: new Int32Array(RING_MINUTES) };

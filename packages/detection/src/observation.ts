@@ -188,7 +188,6 @@ export function plmnKey(plmn: string | null | undefined): string | null {
 
 const PLMN_KEYS = new Map<string, string>();
 
-
 function remember<K, V>(cache: Map<K, V>, key: K, value: V): V {
   if (cache.size >= CACHE_LIMIT) cache.clear();
   cache.set(key, value);

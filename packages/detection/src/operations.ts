@@ -111,6 +111,14 @@ export function isScanningError(record: SignallingSummary): boolean {
 // The same four judgements on a record's fields already read: the enricher reads each field of a record once, because
 // records come in many shapes (optional fields) and every property read on them is a megamorphic lookup.
 
+/**
+ * One number for a protocol and an operation code: operations are below 2^24 (the input contract), so the protocol's
+ * index above them makes the key exact, and maps keyed by it need no string per record.
+ */
+export function operationKey(protocol: Protocol, operation: number): number {
+  return (protocol === 'MAP' ? 0 : protocol === 'CAP' ? 1 : 2) * 0x1000000 + operation;
+}
+
 export function categoryOfOperation(protocol: Protocol, operation: number, application: number): Category {
   if (protocol === 'DIAMETER') return diameterCategory(application, operation);
   if (protocol === 'CAP') return 0;

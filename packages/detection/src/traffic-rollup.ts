@@ -1,5 +1,6 @@
 import type { TrafficAggregate } from '@gtwatch/schema';
 import type { Observation } from './observation.js';
+import { operationKey } from './operations.js';
 import { isoTime, MINUTE_MS } from './time.js';
 
 interface Accumulator {
@@ -21,8 +22,6 @@ interface OpenMinute {
    */
   readonly index: Map<string, Map<string, Map<number, Accumulator>>>;
 }
-
-const PROTOCOL_CODES = { MAP: 0, CAP: 1, DIAMETER: 2 } as const;
 
 /**
  * Per minute × reporter × source × operation counts of inbound traffic, emitted when the minute closes. Only open
@@ -47,12 +46,11 @@ export class TrafficRollup {
       byOperation = new Map();
       byReporter.set(observation.reporter, byOperation);
     }
-    // Operations are below 2^24 (the contract), so protocol and operation make one exact number.
-    const operationKey = PROTOCOL_CODES[observation.protocol] * 16_777_216 + observation.operation;
-    let row = byOperation.get(operationKey);
+    const key = operationKey(observation.protocol, observation.operation);
+    let row = byOperation.get(key);
     if (row === undefined) {
       row = { observation, transactions: 0, errors: 0, scanningErrors: 0, late: 0, subscribers: new Set() };
-      byOperation.set(operationKey, row);
+      byOperation.set(key, row);
       open.rows.push(row);
     }
     const amount = observation.count;
