@@ -614,7 +614,7 @@ function shared(bytes: Uint8Array, field: number): string {
  * its instances for every property assigned here, so a record never grows an out-of-object property store (four
  * reallocations per record with a literal). Its prototype is Object.prototype, so the instances are plain objects.
  */
-const SummaryRecord = function SummaryRecord(
+function summaryRecord(
   this: Record<string, unknown>,
   bytes: Uint8Array,
   seen: number,
@@ -653,15 +653,9 @@ const SummaryRecord = function SummaryRecord(
     this.callingGt = shared(bytes, CALLING_GT);
     this.calledGt = shared(bytes, CALLED_GT);
   }
-} as unknown as new (
-  bytes: Uint8Array,
-  seen: number,
-  time: number,
-  direction: string,
-  result: string,
-  protocol: string,
-) => SignallingSummary;
-SummaryRecord.prototype = Object.prototype;
+}
+summaryRecord.prototype = Object.prototype;
+const SummaryRecord = summaryRecord as unknown as new (...args: Parameters<typeof summaryRecord>) => SignallingSummary;
 
 /** The validated record, or undefined when the generic route must decide. */
 function build(bytes: Uint8Array, seen: number): SignallingSummary | undefined {
