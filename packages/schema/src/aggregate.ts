@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { PLMN_PATTERN } from './formats.js';
+import { COUNTRY_PATTERN, PLMN_PATTERN } from './formats.js';
 import { PROTOCOLS } from './summary.js';
 
 /**
@@ -26,7 +26,7 @@ export const TrafficAggregateSchema = z.strictObject({
   subscribers: z.int().min(0),
   /** Transactions that arrived after the watermark and were counted in this, the first open minute. */
   late: z.int().min(0),
-  sourceCountry: z.string().regex(/^[A-Z]{2}$/).nullable(),
+  sourceCountry: z.string().regex(COUNTRY_PATTERN).nullable(),
   sourcePlmn: z.string().regex(PLMN_PATTERN).nullable(),
   sourceOperator: z.string().nullable(),
   leased: z.boolean(),

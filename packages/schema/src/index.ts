@@ -37,7 +37,7 @@ export {
   DeadLetterSourceSchema,
   toDeadLetter,
 } from './dead-letter.js';
-export { MAX_CLOCK_SKEW_MS, MAX_ORIGINAL_CHARS, MAX_RECORD_BYTES, MIN_EVENT_TIME_MS, PLMN_PATTERN } from './formats.js';
+export { COUNTRY_PATTERN, MAX_CLOCK_SKEW_MS, MAX_ORIGINAL_CHARS, MAX_RECORD_BYTES, MIN_EVENT_TIME_MS, PLMN_PATTERN } from './formats.js';
 export { parseSummary, reporterMismatch } from './parse.js';
 export { type ParseOptions, type ParseResult, REJECT_REASONS, type RejectReason, type Rejection } from './reasons.js';
 export {

@@ -24,6 +24,7 @@ test('the package exports the public API and nothing else', () => {
       'MAX_ORIGINAL_CHARS',
       'MAX_RECORD_BYTES',
       'MIN_EVENT_TIME_MS',
+      'COUNTRY_PATTERN',
       'PLMN_PATTERN',
       'MapSummarySchema',
       'PATTERN_CATEGORY',

@@ -8,14 +8,13 @@
  * (`test/aggregate-row.test.ts`) holds it to accepting nothing the zod route rejects and mapping exactly as it does.
  */
 import type { TrafficMinuteRow } from '@gtwatch/clickhouse';
-// The contract's own pattern: a copy here could drift and let the fast route accept what zod rejects.
-import { PLMN_PATTERN as PLMN } from '@gtwatch/schema';
+// The contract's own patterns: a copy here could drift and let the fast route accept what zod rejects.
+import { COUNTRY_PATTERN as COUNTRY, PLMN_PATTERN as PLMN } from '@gtwatch/schema';
 
 /** `TrafficAggregateSchema`'s keys: a strict object has exactly these. */
 const KEY_COUNT = 18;
 const UINT32_MAX = 4_294_967_295;
 const OPERATION_MAX = 16_777_215;
-const COUNTRY = /^[A-Z]{2}$/;
 
 /**
  * Minute strings already judged, with their epoch seconds (undefined: not a canonical minute). A batch's rows share a
