@@ -16,10 +16,8 @@
 #   CLICKHOUSE_SERVER_BIN      server binary (default: clickhouse-server from the package)
 set -euo pipefail
 
-# shellcheck disable=SC2034 # used by lib.sh
-LOG_PREFIX=clickhouse
 # shellcheck source-path=SCRIPTDIR source=lib.sh
-source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
+source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh" clickhouse
 
 CLICKHOUSE_HTTP_PORT="${CLICKHOUSE_HTTP_PORT:-8123}"
 CLICKHOUSE_TCP_PORT="${CLICKHOUSE_TCP_PORT:-9000}"
@@ -30,24 +28,26 @@ CONFIG="$CH_DIR/config.xml"
 USERS="$CH_DIR/users.xml"
 DATA_DIR="$CH_DIR/data"
 LOG_DIR="$CH_DIR/logs"
-PID_FILE="$CH_DIR/clickhouse.pid"
-PORTS_FILE="$CH_DIR/clickhouse.ports"
-SERVER_LOG="$LOG_DIR/clickhouse-server.log"
-STDOUT_LOG="$LOG_DIR/clickhouse.out"
 APT_LOG="$LOG_DIR/apt-install.log"
-# Appears in our server's command line and nowhere else: identifies our pid.
-PROC_MARKER="--config-file=$CONFIG"
 
-usage() {
-  sed -n '2,/^set -euo/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//' >&2
-  exit 2
+# shellcheck disable=SC2034 # read by lib.sh's service_* helpers
+{
+  SVC_NAME=ClickHouse
+  SVC_LABEL=clickhouse
+  SVC_DIR="$CH_DIR"
+  SVC_PID_FILE="$CH_DIR/clickhouse.pid"
+  # Appears in our server's command line and nowhere else: identifies our pid.
+  SVC_MARKER="--config-file=$CONFIG"
+  SVC_PORTS_FILE="$CH_DIR/clickhouse.ports"
+  SVC_PORT_VARS=(CLICKHOUSE_HTTP_PORT CLICKHOUSE_TCP_PORT)
+  SVC_STATUS_PORTS="http://127.0.0.1:{CLICKHOUSE_HTTP_PORT}, native 127.0.0.1:{CLICKHOUSE_TCP_PORT}"
+  SVC_SERVER_LOG="$LOG_DIR/clickhouse-server.log"
+  SVC_STDOUT_LOG="$LOG_DIR/clickhouse.out" # output of this run only (config errors before logging starts)
+  SVC_TIMEOUT="$CLICKHOUSE_START_TIMEOUT"
 }
 
 validate_env() {
-  require_port CLICKHOUSE_HTTP_PORT "$CLICKHOUSE_HTTP_PORT"
-  require_port CLICKHOUSE_TCP_PORT "$CLICKHOUSE_TCP_PORT"
-  [[ "$CLICKHOUSE_HTTP_PORT" != "$CLICKHOUSE_TCP_PORT" ]] ||
-    die "CLICKHOUSE_HTTP_PORT and CLICKHOUSE_TCP_PORT must differ (both are $CLICKHOUSE_HTTP_PORT)"
+  require_distinct_ports CLICKHOUSE_HTTP_PORT CLICKHOUSE_TCP_PORT
   require_uint CLICKHOUSE_START_TIMEOUT "$CLICKHOUSE_START_TIMEOUT"
 }
 
@@ -253,16 +253,13 @@ probe_clickhouse() {
 
 cmd_start() {
   validate_env
-  take_lock "$CH_DIR/.lock"
+  service_lock
   local pid
-  if pid="$(running_pid "$PID_FILE" "$PROC_MARKER")"; then
-    require_same_ports ClickHouse "$PORTS_FILE" CLICKHOUSE_HTTP_PORT CLICKHOUSE_TCP_PORT
-    log "already running (pid $pid); checking it answers on 127.0.0.1:$CLICKHOUSE_HTTP_PORT"
-    WAIT_READY_STOP_ON_TIMEOUT=0
-    wait_ready "ClickHouse" "$PID_FILE" "$PROC_MARKER" "$SERVER_LOG"$'\n'"$STDOUT_LOG" "$CLICKHOUSE_START_TIMEOUT" probe_clickhouse
+  if pid="$(service_pid)"; then
+    service_recheck "$pid" "it answers on 127.0.0.1:$CLICKHOUSE_HTTP_PORT" probe_clickhouse
     return 0
   fi
-  rm -f "$PID_FILE"
+  rm -f "$SVC_PID_FILE"
   local bin
   if ! bin="$(find_server_bin)"; then
     install_clickhouse
@@ -275,34 +272,15 @@ cmd_start() {
   require_port_free ClickHouse CLICKHOUSE_HTTP_PORT "$CLICKHOUSE_HTTP_PORT"
   require_port_free ClickHouse CLICKHOUSE_TCP_PORT "$CLICKHOUSE_TCP_PORT"
   write_config
-  save_ports "$PORTS_FILE" CLICKHOUSE_HTTP_PORT CLICKHOUSE_TCP_PORT
-  mark_log "$SERVER_LOG"
-  : >"$STDOUT_LOG" # output of this run only (config errors before logging starts)
   log "starting ClickHouse ($bin) on 127.0.0.1: HTTP $CLICKHOUSE_HTTP_PORT, native $CLICKHOUSE_TCP_PORT; logs in $LOG_DIR"
   # Foreground mode under setsid (not --daemon): we own the pid and the
-  # process stays a child of nothing that can die under it.
-  (cd "$CH_DIR" && start_daemon "$PID_FILE" "$STDOUT_LOG" "${cmd[@]}" "$PROC_MARKER")
+  # process stays a child of nothing that can die under it. It runs in its
+  # state directory; not in a subshell, which would lose mark_log's offset.
+  cd "$CH_DIR"
+  service_launch "${cmd[@]}" "$SVC_MARKER"
   CH_VERSION=""
-  wait_ready "ClickHouse" "$PID_FILE" "$PROC_MARKER" "$SERVER_LOG"$'\n'"$STDOUT_LOG" "$CLICKHOUSE_START_TIMEOUT" probe_clickhouse
+  service_wait_ready probe_clickhouse
   log "ClickHouse version $CH_VERSION, http://127.0.0.1:$CLICKHOUSE_HTTP_PORT"
-}
-
-cmd_stop() {
-  take_lock "$CH_DIR/.lock"
-  stop_pid "ClickHouse" "$PID_FILE" "$PROC_MARKER" 20
-}
-
-cmd_status() {
-  local pid
-  if pid="$(running_pid "$PID_FILE" "$PROC_MARKER")"; then
-    local http tcp
-    http="$(saved_port "$PORTS_FILE" CLICKHOUSE_HTTP_PORT)"
-    tcp="$(saved_port "$PORTS_FILE" CLICKHOUSE_TCP_PORT)"
-    echo "clickhouse: running (pid $pid), http://127.0.0.1:${http:-?}, native 127.0.0.1:${tcp:-?}, state $CH_DIR"
-  else
-    echo "clickhouse: stopped"
-    return 3
-  fi
 }
 
 cmd_client() {
@@ -313,8 +291,8 @@ cmd_client() {
 
 case "${1:-}" in
 start) cmd_start ;;
-stop) cmd_stop ;;
-status) cmd_status ;;
+stop) service_stop ;;
+status) service_status ;;
 client)
   shift
   cmd_client "$@"

@@ -5,10 +5,8 @@
 # Data stays in GTWATCH_LOCAL_DIR; see README.md to reset it.
 set -euo pipefail
 
-# shellcheck disable=SC2034 # used by lib.sh
-LOG_PREFIX=down
 # shellcheck source-path=SCRIPTDIR source=lib.sh
-source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
+source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh" down
 
 rc=0
 "$LOCAL_SCRIPTS_DIR/kafka.sh" stop >&2 &

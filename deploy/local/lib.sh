@@ -20,13 +20,21 @@ export GTWATCH_LOCAL_DIR
 
 # --- messages -----------------------------------------------------------------
 
-LOG_PREFIX="${LOG_PREFIX:-local}"
+# Callers name themselves: `source lib.sh PREFIX`. The word is required: a
+# file sourced without arguments sees the caller's own ("start", "stop").
+LOG_PREFIX="${1:-local}"
 
 log() { printf '[%s] %s\n' "$LOG_PREFIX" "$*" >&2; }
 warn() { printf '[%s] WARNING: %s\n' "$LOG_PREFIX" "$*" >&2; }
 die() {
   printf '[%s] ERROR: %s\n' "$LOG_PREFIX" "$*" >&2
   exit 1
+}
+
+# usage: the script's header comment (line 2 up to 'set -euo'), then exit 2.
+usage() {
+  sed -n '2,/^set -euo/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//' >&2
+  exit 2
 }
 
 # require_cmd CMD HINT: fail clearly when CMD is not on PATH.
@@ -39,6 +47,17 @@ require_port() {
   if ! [[ "$2" =~ ^[0-9]+$ ]] || ((10#$2 < 1 || 10#$2 > 65535)); then
     die "$1='$2' is not a valid TCP port"
   fi
+}
+
+# require_distinct_ports VAR...: each VAR holds a TCP port, no two the same
+# (one server's listeners).
+require_distinct_ports() {
+  local var seen=" "
+  for var in "$@"; do
+    require_port "$var" "${!var}"
+    [[ "$seen" != *" ${!var} "* ]] || die "$(printf '%s and ' "${@:1:$#-1}")${*: -1} must differ (${!var} is given twice)"
+    seen+="${!var} "
+  done
 }
 
 # require_uint VAR VALUE
@@ -311,4 +330,89 @@ show_logs() {
       log_tail "$f" 15
     fi
   done <<<"$1"
+}
+
+# --- secrets ------------------------------------------------------------------
+
+# random_hex BYTES: BYTES random bytes as lower-case hex.
+random_hex() {
+  head -c "$1" /dev/urandom | od -An -v -tx1 | tr -d ' \n'
+}
+
+# ensure_secret_file FILE: a random password in FILE (mode 600), unless it
+# already holds one. Passwords survive restarts; delete the file for a new one.
+ensure_secret_file() {
+  [[ -s "$1" ]] || (umask 077 && random_hex 18 >"$1")
+}
+
+# --- one server per script ----------------------------------------------------
+#
+# kafka.sh, clickhouse.sh and secure/kafka-secure.sh each manage one server and
+# describe it once, before calling the service_* helpers:
+#   SVC_NAME          name in messages ("Kafka")
+#   SVC_LABEL         first word of the status line ("kafka")
+#   SVC_DIR           state directory (holds the lock)
+#   SVC_PID_FILE      pid file
+#   SVC_MARKER        text only this server's command line contains
+#   SVC_PORTS_FILE    where the ports of the running server are recorded
+#   SVC_PORT_VARS     array: the variables holding its ports
+#   SVC_STATUS_PORTS  the ports part of the status line, {VAR} = recorded port
+#   SVC_SERVER_LOG    main log (startup failures show what this run wrote)
+#   SVC_STDOUT_LOG    the process' stdout+stderr, truncated at each start
+#   SVC_TIMEOUT       seconds to wait for readiness
+
+service_lock() {
+  take_lock "$SVC_DIR/.lock"
+}
+
+# service_pid: print the pid if the server runs, else fail.
+service_pid() {
+  running_pid "$SVC_PID_FILE" "$SVC_MARKER"
+}
+
+# service_wait_ready PROBE [ARGS...]: see wait_ready.
+service_wait_ready() {
+  wait_ready "$SVC_NAME" "$SVC_PID_FILE" "$SVC_MARKER" "$SVC_SERVER_LOG"$'\n'"$SVC_STDOUT_LOG" "$SVC_TIMEOUT" "$@"
+}
+
+# service_recheck PID WHAT PROBE [ARGS...]: a start that finds the server
+# running only checks that it answers, and never stops it on a timeout. A
+# server started with other ports is refused (see require_same_ports).
+service_recheck() {
+  local pid="$1" what="$2"
+  shift 2
+  require_same_ports "$SVC_NAME" "$SVC_PORTS_FILE" "${SVC_PORT_VARS[@]}"
+  log "already running (pid $pid); checking $what"
+  WAIT_READY_STOP_ON_TIMEOUT=0
+  service_wait_ready "$@"
+}
+
+# service_launch CMD...: record the ports, mark the logs and start CMD as the
+# server (see start_daemon).
+service_launch() {
+  save_ports "$SVC_PORTS_FILE" "${SVC_PORT_VARS[@]}"
+  mark_log "$SVC_SERVER_LOG"
+  : >"$SVC_STDOUT_LOG"
+  start_daemon "$SVC_PID_FILE" "$SVC_STDOUT_LOG" "$@"
+}
+
+service_stop() {
+  service_lock
+  stop_pid "$SVC_NAME" "$SVC_PID_FILE" "$SVC_MARKER" 20
+}
+
+# service_status: one line; exit 0 when running, 3 when stopped.
+service_status() {
+  local pid ports var port
+  if pid="$(service_pid)"; then
+    ports="$SVC_STATUS_PORTS"
+    for var in "${SVC_PORT_VARS[@]}"; do
+      port="$(saved_port "$SVC_PORTS_FILE" "$var")"
+      ports="${ports//"{$var}"/${port:-?}}"
+    done
+    echo "$SVC_LABEL: running (pid $pid), $ports, state $SVC_DIR"
+  else
+    echo "$SVC_LABEL: stopped"
+    return 3
+  fi
 }

@@ -14,10 +14,8 @@
 # CLICKHOUSE_HTTP_PORT, GTWATCH_LOCAL_DIR, ...).
 set -euo pipefail
 
-# shellcheck disable=SC2034 # used by lib.sh
-LOG_PREFIX=up
 # shellcheck source-path=SCRIPTDIR source=lib.sh
-source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
+source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh" up
 
 kafka_brokers="${KAFKA_BROKERS:-}"
 clickhouse_url="${CLICKHOUSE_URL:-}"

@@ -16,10 +16,8 @@
 # User "default" (no password, 127.0.0.1 only) stays, as the local admin.
 set -euo pipefail
 
-# shellcheck disable=SC2034 # used by lib.sh
-LOG_PREFIX=clickhouse-secure
 # shellcheck source-path=SCRIPTDIR source=../lib.sh
-source "$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/lib.sh"
+source "$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/lib.sh" clickhouse-secure
 
 CLICKHOUSE_SECURE_HTTP_PORT="${CLICKHOUSE_SECURE_HTTP_PORT:-18123}"
 CLICKHOUSE_SECURE_TCP_PORT="${CLICKHOUSE_SECURE_TCP_PORT:-19001}"
@@ -40,10 +38,7 @@ ensure_passwords() {
   mkdir -p "$SECRETS_DIR"
   chmod 700 "$SECRETS_DIR"
   local user
-  for user in "${USERS[@]}"; do
-    [[ -s "$SECRETS_DIR/$user.password" ]] ||
-      (umask 077 && head -c 18 /dev/urandom | od -An -v -tx1 | tr -d ' \n' >"$SECRETS_DIR/$user.password")
-  done
+  for user in "${USERS[@]}"; do ensure_secret_file "$SECRETS_DIR/$user.password"; done
 }
 
 write_users() {
@@ -62,8 +57,7 @@ cmd_env() {
 
 case "${1:-}" in
 start)
-  require_port CLICKHOUSE_SECURE_HTTP_PORT "$CLICKHOUSE_SECURE_HTTP_PORT"
-  require_port CLICKHOUSE_SECURE_TCP_PORT "$CLICKHOUSE_SECURE_TCP_PORT"
+  require_distinct_ports CLICKHOUSE_SECURE_HTTP_PORT CLICKHOUSE_SECURE_TCP_PORT
   write_users
   secure_clickhouse start
   ;;
@@ -71,8 +65,5 @@ users) write_users ;;
 stop) secure_clickhouse stop ;;
 status) secure_clickhouse status | sed 's/^clickhouse:/clickhouse-secure:/' ;;
 env) cmd_env ;;
-*)
-  sed -n '2,/^set -euo/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//' >&2
-  exit 2
-  ;;
+*) usage ;;
 esac

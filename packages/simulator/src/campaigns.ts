@@ -15,9 +15,38 @@ import {
 } from './codes.js';
 import { countryDistanceKm } from './geo.js';
 import type { Population, ReporterCtx } from './population.js';
-import { Rng } from './prng.js';
-import { BENIGN, type FirewallVerdict, type Rec, type RecFields, type Result, recFrom } from './record.js';
-import { type Partner, partnerByKey, type Reporter, reporterByKey, type ScriptedSource, type World } from './world.js';
+import { BENIGN, type FirewallVerdict, type Rec, recFrom } from './record.js';
+import {
+  Builder,
+  type Counter,
+  diameterIn,
+  firewallFor,
+  inboundRoamer,
+  locationQuery,
+  locationUpdate,
+  MINUTE,
+  mapIn,
+  mtForwardSm,
+  nth,
+  OK,
+  type Outcome,
+  outcome,
+  ownSubscriber,
+  pick,
+  type Sender,
+  smsFrom,
+  sriForSm,
+  victims,
+} from './script-records.js';
+import {
+  type Partner,
+  partnerByKey,
+  type Reporter,
+  reporterByKey,
+  type ScriptedSource,
+  type ScriptedSourceKey,
+  type World,
+} from './world.js';
 
 export interface CampaignPlan {
   readonly id: string;
@@ -42,63 +71,8 @@ export interface Script {
   readonly benignEntities: readonly string[];
 }
 
-const MINUTE = 60_000;
-
 /** Near-miss speed for the velocity pattern: plausible for a jet, just under the 1000 km/h threshold. */
 export const NEAR_MISS_SPEED_KMH = 850;
-
-type Fields = RecFields;
-
-interface Counter {
-  next: number;
-}
-
-class Builder {
-  readonly rng: Rng;
-  readonly records: Rec[] = [];
-
-  constructor(
-    seed: number,
-    readonly id: string,
-    private readonly group: number,
-    private readonly seq: Counter,
-    readonly startMs: number,
-    readonly durationMs: number,
-  ) {
-    this.rng = new Rng(seed, `script:${id}`);
-  }
-
-  /** Start of an activity of `lengthMs` placed at fraction `frac` of the run, with up to 4 min of seeded jitter. */
-  place(frac: number, lengthMs: number): number {
-    const wanted = frac * this.durationMs + this.rng.int(4 * MINUTE);
-    const latest = this.durationMs - lengthMs - MINUTE;
-    return this.startMs + Math.max(MINUTE, Math.min(wanted, latest));
-  }
-
-  /** `n` sorted uniform times in [t0, t0 + spanMs). */
-  times(n: number, t0: number, spanMs: number): number[] {
-    const out: number[] = [];
-    for (let i = 0; i < n; i++) out.push(t0 + this.rng.int(spanMs));
-    return out.sort((a, b) => a - b);
-  }
-
-  /** Poisson arrivals at `perMinute` in [t0, t0 + spanMs). */
-  poisson(perMinute: number, t0: number, spanMs: number): number[] {
-    const out: number[] = [];
-    let t = t0;
-    for (;;) {
-      t += this.rng.exp(MINUTE / perMinute);
-      if (t >= t0 + spanMs) return out;
-      out.push(Math.floor(t));
-    }
-  }
-
-  add(t: number, r: Reporter, fields: Fields): Rec {
-    const rec = recFrom(Math.floor(t), this.seq.next++, this.group, r, fields);
-    this.records.push(rec);
-    return rec;
-  }
-}
 
 interface Env {
   readonly world: World;
@@ -107,96 +81,61 @@ interface Env {
   readonly startMs: number;
   readonly durationMs: number;
   readonly seq: Counter;
-}
-
-/** Campaign builders may add benign records too (the genuine location update before a hijack). */
-interface BenignEnv extends Env {
+  /** Campaigns may add benign records too (the genuine location update before a hijack). */
   readonly benign: Rec[];
 }
 
-function pick<T>(rng: Rng, items: readonly T[]): T {
-  return rng.pick(items);
+/** What a script writes with: its builder, and the reporting operator whose records it writes. */
+interface Scene {
+  readonly env: Env;
+  readonly pop: Population;
+  readonly b: Builder;
+  readonly rc: ReporterCtx;
+  readonly r: Reporter;
 }
 
-/** `n` distinct home-subscriber indices of a reporter. */
-function victims(rng: Rng, pop: Population, rc: ReporterCtx, n: number): number[] {
-  const set = new Set<number>();
-  while (set.size < n) set.add(pop.homeIndex(rc, rng.next()));
-  return [...set];
+interface CampaignScript {
+  readonly id: string;
+  readonly source: ScriptedSourceKey;
+  /** Key of the reporting operator that sees the campaign. */
+  readonly reporter: string;
+  readonly patterns: readonly Pattern[];
+  readonly build: (scene: Scene, src: ScriptedSource) => void;
 }
 
-function firewallFor(r: Reporter, verdict: FirewallVerdict): FirewallVerdict | undefined {
-  return r.firewall ? verdict : undefined;
-}
-
-function result(
-  rng: Rng,
-  okShare: number,
-  errorCodes: readonly number[],
-): { result: Result; errorCode: number | undefined } {
-  if (rng.chance(okShare)) return { result: 'ok', errorCode: undefined };
-  return { result: 'error', errorCode: pick(rng, errorCodes) };
+interface NearMissScript {
+  readonly id: string;
+  readonly reporter: string;
+  /** Writes the benign records; returns what the detector must not flag. */
+  readonly build: (scene: Scene) => NearMiss;
 }
 
 // ---- campaigns ------------------------------------------------------------------------------------------------
 
-type CampaignBuilder = (
-  env: BenignEnv,
-  b: Builder,
-) => {
-  reporter: Reporter;
-  patterns: Pattern[];
-  source: ScriptedSource;
-  description: string;
-};
-
-const CAMPAIGNS: ReadonlyArray<readonly [string, CampaignBuilder]> = [
-  [
-    'cat1-map-tracking',
-    (env, b) => {
-      const src = env.world.sources.cat1Map;
-      const rc = env.pop.ctxOf(reporterByKey(env.world, 'gb'));
-      const r = rc.r;
+const CAMPAIGNS: readonly CampaignScript[] = [
+  {
+    id: 'cat1-map-tracking',
+    source: 'cat1Map',
+    reporter: 'gb',
+    patterns: ['category-1'],
+    build: ({ pop, b, rc, r }, src) => {
       const t0 = b.place(0.25, 26 * MINUTE);
-      const targets = victims(b.rng, env.pop, rc, 12);
+      const targets = victims(b.rng, pop, rc, 12);
       const fw = firewallFor(r, 'monitor');
-      targets.forEach((index, i) => {
-        const t = t0 + i * 2 * MINUTE + b.rng.int(MINUTE);
-        const hlr = r.hlrs[index % r.hlrs.length] as string;
-        const common = {
-          protocol: 'MAP' as const,
-          direction: 'in' as const,
-          callingGt: src.entity,
-          calledGt: hlr,
-          ingress: src.ingress,
-        };
-        const subscriber = {
-          subscriber: env.pop.own(rc, index),
-          subscriberPlmn: r.plmn,
-          firewall: fw,
-        };
-        b.add(t, r, {
+      b.everyTwoMinutes(t0, targets, (index, t, i) => {
+        const common = { ...mapIn(src, ownSubscriber(pop, rc, index)), calledGt: nth(r.hlrs, index), firewall: fw };
+        b.add(t, { ...common, operation: M.sendImsi, result: 'ok', callingSsn: SSN.vlr, calledSsn: SSN.hlr });
+        const ati = locationQuery(b.rng, 0.8, [ME.atiNotAllowed]);
+        b.add(t + 20_000 + b.rng.int(40_000), {
           ...common,
-          ...subscriber,
-          operation: M.sendImsi,
-          result: 'ok',
-          callingSsn: SSN.vlr,
-          calledSsn: SSN.hlr,
-        });
-        const ati = result(b.rng, 0.8, [ME.atiNotAllowed]);
-        b.add(t + 20_000 + b.rng.int(40_000), r, {
-          ...common,
-          ...subscriber,
           operation: M.anyTimeInterrogation,
           callingSsn: SSN.gsmScf,
           calledSsn: SSN.hlr,
           ...ati,
-          locationReturned: ati.result === 'ok',
         });
         if (i % 2 === 0) {
-          b.add(t + 70_000 + b.rng.int(20_000), r, {
+          b.add(t + 70_000 + b.rng.int(20_000), {
             ...common,
-            ...subscriber,
             operation: M.sendRoutingInfo,
             result: 'ok',
             callingSsn: SSN.msc,
@@ -204,96 +143,50 @@ const CAMPAIGNS: ReadonlyArray<readonly [string, CampaignBuilder]> = [
           });
         }
       });
-      return {
-        reporter: r,
-        patterns: ['category-1'],
-        source: src,
-        description: src.description,
-      };
     },
-  ],
-  [
-    'cat1-diameter-tracking',
-    (env, b) => {
-      const src = env.world.sources.cat1Diameter;
-      const rc = env.pop.ctxOf(reporterByKey(env.world, 'us'));
-      const r = rc.r;
+  },
+  {
+    id: 'cat1-diameter-tracking',
+    source: 'cat1Diameter',
+    reporter: 'us',
+    patterns: ['category-1'],
+    build: ({ pop, b, rc, r }, src) => {
       const t0 = b.place(0.3, 21 * MINUTE);
-      victims(b.rng, env.pop, rc, 10).forEach((index, i) => {
-        const t = t0 + i * 2 * MINUTE + b.rng.int(MINUTE);
-        const common = {
-          protocol: 'DIAMETER' as const,
-          direction: 'in' as const,
-          originRealm: src.entity,
-          originHost: `as01.${src.entity}`,
-          destinationRealm: r.realm,
-          ingress: src.ingress,
-          subscriber: env.pop.own(rc, index),
-          subscriberPlmn: r.plmn,
-        };
-        b.add(t, r, {
-          ...common,
-          operation: D.userData,
-          application: APP.sh,
-          result: 'ok',
-          locationReturned: true,
-        });
+      b.everyTwoMinutes(t0, victims(b.rng, pop, rc, 10), (index, t, i) => {
+        const common = diameterIn(src, 'as01', r, ownSubscriber(pop, rc, index));
+        b.add(t, { ...common, operation: D.userData, application: APP.sh, result: 'ok', locationReturned: true });
         if (i < 8) {
-          const plr = result(b.rng, 0.75, [DR.userUnknown]);
-          b.add(t + 30_000 + b.rng.int(30_000), r, {
+          const plr = locationQuery(b.rng, 0.75, [DR.userUnknown]);
+          b.add(t + 30_000 + b.rng.int(30_000), {
             ...common,
             originHost: `gmlc01.${src.entity}`,
             operation: D.provideLocation,
             application: APP.slg,
             ...plr,
-            locationReturned: plr.result === 'ok',
           });
         }
       });
-      return {
-        reporter: r,
-        patterns: ['category-1'],
-        source: src,
-        description: src.description,
-      };
     },
-  ],
-  [
-    'cat2-own-subscribers',
-    (env, b) => {
-      const src = env.world.sources.cat2Own;
-      const rc = env.pop.ctxOf(reporterByKey(env.world, 'ca'));
-      const r = rc.r;
+  },
+  {
+    id: 'cat2-own-subscribers',
+    source: 'cat2Own',
+    reporter: 'ca',
+    patterns: ['category-2'],
+    build: ({ pop, b, rc, r }, src) => {
       const t0 = b.place(0.35, 21 * MINUTE);
-      victims(b.rng, env.pop, rc, 10).forEach((index, i) => {
-        const t = t0 + i * 2 * MINUTE + b.rng.int(MINUTE);
-        const vlr = r.vlrs[index % r.vlrs.length] as string;
+      b.everyTwoMinutes(t0, victims(b.rng, pop, rc, 10), (index, t, i) => {
         const common = {
-          protocol: 'MAP' as const,
-          direction: 'in' as const,
-          callingGt: src.entity,
-          calledGt: vlr,
+          ...mapIn(src, ownSubscriber(pop, rc, index)),
+          calledGt: nth(r.vlrs, index),
           callingSsn: SSN.hlr,
           calledSsn: SSN.vlr,
-          ingress: src.ingress,
-          subscriber: env.pop.own(rc, index),
-          subscriberPlmn: r.plmn,
         };
-        const psi = result(b.rng, 0.85, [ME.absentSubscriber]);
-        b.add(t, r, {
-          ...common,
-          operation: M.provideSubscriberInfo,
-          ...psi,
-          locationReturned: psi.result === 'ok',
-        });
-        if (i < 6)
-          b.add(t + 15_000, r, {
-            ...common,
-            operation: M.insertSubscriberData,
-            result: 'ok',
-          });
+        const psi = locationQuery(b.rng, 0.85, [ME.absentSubscriber]);
+        b.add(t, { ...common, operation: M.provideSubscriberInfo, ...psi });
+        if (i < 6) b.add(t + 15_000, { ...common, operation: M.insertSubscriberData, result: 'ok' });
         if (i >= 4) {
-          b.add(t + 40_000, r, {
+          b.add(t + 40_000, {
             ...common,
             callingSsn: SSN.gmlc,
             calledSsn: SSN.msc,
@@ -302,428 +195,224 @@ const CAMPAIGNS: ReadonlyArray<readonly [string, CampaignBuilder]> = [
             locationReturned: true,
           });
         }
-        if (i % 3 === 0)
-          b.add(t + 60_000, r, {
-            ...common,
-            operation: M.deleteSubscriberData,
-            result: 'ok',
-          });
+        if (i % 3 === 0) b.add(t + 60_000, { ...common, operation: M.deleteSubscriberData, result: 'ok' });
       });
-      return {
-        reporter: r,
-        patterns: ['category-2'],
-        source: src,
-        description: src.description,
-      };
     },
-  ],
-  [
-    'cat2-foreign-roamers',
-    (env, b) => {
-      const src = env.world.sources.cat2Roamer;
-      const rc = env.pop.ctxOf(reporterByKey(env.world, 'au'));
-      const r = rc.r;
+  },
+  {
+    id: 'cat2-foreign-roamers',
+    source: 'cat2Roamer',
+    reporter: 'au',
+    patterns: ['category-2'],
+    build: ({ pop, b, rc, r, env }, src) => {
       const home = partnerByKey(env.world, 'de');
       const t0 = b.place(0.4, 21 * MINUTE);
       for (let i = 0; i < 10; i++) {
         const index = b.rng.int(r.inboundRoamersPerPartner);
         const t = t0 + i * 2 * MINUTE + b.rng.int(MINUTE);
         const common = {
-          protocol: 'MAP' as const,
-          direction: 'in' as const,
-          callingGt: src.entity,
-          calledGt: r.vlrs[index % r.vlrs.length] as string,
+          ...mapIn(src, inboundRoamer(pop, rc, home, index)),
+          calledGt: nth(r.vlrs, index),
           callingSsn: SSN.hlr,
           calledSsn: SSN.vlr,
-          ingress: src.ingress,
-          subscriber: env.pop.inbound(rc, home, index),
-          subscriberPlmn: home.plmn,
         };
-        const psi = result(b.rng, 0.9, [ME.absentSubscriber]);
-        b.add(t, r, {
+        const psi = locationQuery(b.rng, 0.9, [ME.absentSubscriber]);
+        b.add(t, { ...common, operation: M.provideSubscriberInfo, ...psi });
+        b.add(t + 20_000, {
           ...common,
-          operation: M.provideSubscriberInfo,
-          ...psi,
-          locationReturned: psi.result === 'ok',
+          operation: i % 2 === 0 ? M.insertSubscriberData : M.cancelLocation,
+          result: 'ok',
         });
-        if (i % 2 === 0)
-          b.add(t + 20_000, r, {
-            ...common,
-            operation: M.insertSubscriberData,
-            result: 'ok',
-          });
-        else
-          b.add(t + 20_000, r, {
-            ...common,
-            operation: M.cancelLocation,
-            result: 'ok',
-          });
       }
-      return {
-        reporter: r,
-        patterns: ['category-2'],
-        source: src,
-        description: src.description,
-      };
     },
-  ],
-  [
-    'velocity-hijack',
-    (env, b) => {
-      const src = env.world.sources.velocity;
-      const rc = env.pop.ctxOf(reporterByKey(env.world, 'gb'));
-      const r = rc.r;
+  },
+  {
+    id: 'velocity-hijack',
+    source: 'velocity',
+    reporter: 'gb',
+    patterns: ['velocity'],
+    build: ({ pop, b, rc, r, env }, src) => {
       const visited = partnerByKey(env.world, 'de');
       const fakeVlr = '639170000202';
       const t0 = b.place(0.45, 36 * MINUTE);
       for (let i = 0; i < 5; i++) {
         const index = r.outboundRoamers + i;
-        const subscriber = env.pop.own(rc, index);
-        const hlr = r.hlrs[index % r.hlrs.length] as string;
-        const vlr = visited.vlrs[index % visited.vlrs.length] as string;
+        const subscriber = ownSubscriber(pop, rc, index);
+        const hlr = nth(r.hlrs, index);
+        const vlr = nth(visited.vlrs, index);
         const genuine = t0 + i * 6 * MINUTE + b.rng.int(MINUTE);
         // The roamer's genuine location update in Germany: benign traffic of the German VLR.
         env.benign.push(
           recFrom(genuine, env.seq.next++, BENIGN, r, {
-            protocol: 'MAP',
-            direction: 'in',
+            ...mapIn({ entity: vlr, ingress: visited.ingress }, subscriber),
             operation: M.updateLocation,
             result: 'ok',
-            callingGt: vlr,
             calledGt: hlr,
             callingSsn: SSN.vlr,
             calledSsn: SSN.hlr,
-            ingress: visited.ingress,
-            subscriber,
-            subscriberPlmn: r.plmn,
             vlrGt: vlr,
           }),
         );
         const attack = genuine + 3 * MINUTE + b.rng.int(3 * MINUTE);
         const common = {
-          protocol: 'MAP' as const,
-          direction: 'in' as const,
-          callingGt: src.entity,
+          ...mapIn(src, subscriber),
           calledGt: hlr,
           callingSsn: SSN.vlr,
           calledSsn: SSN.hlr,
-          ingress: src.ingress,
-          subscriber,
-          subscriberPlmn: r.plmn,
           firewall: firewallFor(r, 'monitor'),
         };
-        b.add(attack, r, {
-          ...common,
-          operation: M.sendAuthenticationInfo,
-          result: 'ok',
-        });
-        b.add(attack + 20_000 + b.rng.int(20_000), r, {
-          ...common,
-          operation: M.updateLocation,
-          result: 'ok',
-          vlrGt: fakeVlr,
-        });
+        locationUpdate(b, attack, attack + 20_000 + b.rng.int(20_000), common, fakeVlr);
       }
-      return {
-        reporter: r,
-        patterns: ['velocity'],
-        source: src,
-        description: src.description,
-      };
     },
-  ],
-  [
-    'imsi-harvesting-sweep',
-    (env, b) => {
-      const src = env.world.sources.harvesting;
-      const rc = env.pop.ctxOf(reporterByKey(env.world, 'us'));
-      const r = rc.r;
+  },
+  {
+    id: 'imsi-harvesting-sweep',
+    source: 'harvesting',
+    reporter: 'us',
+    patterns: ['imsi-harvesting'],
+    build: ({ pop, b, rc, r }, src) => {
       const t0 = b.place(0.55, 13 * MINUTE);
-      const targets = victims(b.rng, env.pop, rc, 200);
+      const targets = victims(b.rng, pop, rc, 200);
       const times = b.times(240, t0, 12 * MINUTE);
       let mt = 0;
       times.forEach((t, i) => {
         const index = i < targets.length ? (targets[i] as number) : pick(b.rng, targets);
-        const msc = r.vlrs[index % r.vlrs.length] as string;
-        const sri = b.rng.chance(0.88)
-          ? { result: 'ok' as const, errorCode: undefined }
+        const msc = nth(r.vlrs, index);
+        const sri: Outcome = b.rng.chance(0.88)
+          ? OK
           : b.rng.chance(0.8)
-            ? {
-                result: 'error' as const,
-                errorCode: pick(b.rng, [ME.unknownSubscriber, ME.absentSubscriberSM]),
-              }
-            : { result: 'timeout' as const, errorCode: undefined };
-        const common = {
-          protocol: 'MAP' as const,
-          direction: 'in' as const,
-          callingGt: src.entity,
-          callingSsn: SSN.msc,
-          ingress: src.ingress,
-          subscriber: env.pop.own(rc, index),
-          subscriberPlmn: r.plmn,
-          scAddress: src.entity,
-        };
-        b.add(t, r, {
-          ...common,
-          operation: M.sendRoutingInfoForSM,
-          calledGt: r.hlrs[index % r.hlrs.length] as string,
-          calledSsn: SSN.hlr,
-          ...sri,
-          vlrGt: sri.result === 'ok' ? msc : undefined,
-        });
+            ? { result: 'error', errorCode: pick(b.rng, [ME.unknownSubscriber, ME.absentSubscriberSM]) }
+            : { result: 'timeout', errorCode: undefined };
+        const sms = smsFrom(src, ownSubscriber(pop, rc, index));
+        sriForSm(b, t, sms, index, sri, msc);
         // A token MT-ForwardSM now and then (4 %), as a cover.
         if (sri.result === 'ok' && i % 24 === 5 && mt < 10) {
           mt++;
-          b.add(t + 2000, r, {
-            ...common,
-            operation: M.mtForwardSM,
-            calledGt: msc,
-            calledSsn: SSN.msc,
-            result: 'ok',
-          });
+          mtForwardSm(b, t + 2000, sms, msc);
         }
       });
-      return {
-        reporter: r,
-        patterns: ['imsi-harvesting'],
-        source: src,
-        description: src.description,
-      };
     },
-  ],
-  [
-    'scanning-sri-sm',
-    (env, b) => {
-      const src = env.world.sources.scanningMap;
-      const rc = env.pop.ctxOf(reporterByKey(env.world, 'nz'));
-      const r = rc.r;
+  },
+  {
+    id: 'scanning-sri-sm',
+    source: 'scanningMap',
+    reporter: 'nz',
+    patterns: ['scanning', 'imsi-harvesting'],
+    build: ({ pop, b, rc, r }, src) => {
       const t0 = b.place(0.6, 5 * MINUTE);
       const base = b.rng.int(1_000_000);
       b.times(130, t0, 4 * MINUTE).forEach((t, i) => {
         const fails = i % 25 < 18; // 72 % unknown or absent
-        b.add(t, r, {
-          protocol: 'MAP',
-          direction: 'in',
-          operation: M.sendRoutingInfoForSM,
-          callingGt: src.entity,
-          calledGt: r.hlrs[i % r.hlrs.length] as string,
-          callingSsn: SSN.msc,
-          calledSsn: SSN.hlr,
-          ingress: src.ingress,
-          subscriber: env.pop.msisdn(rc, base + i * 7),
-          subscriberPlmn: r.plmn,
-          scAddress: src.entity,
-          result: fails ? 'error' : 'ok',
-          errorCode: fails ? (i % 5 === 0 ? ME.absentSubscriberSM : ME.unknownSubscriber) : undefined,
-          vlrGt: fails ? undefined : (r.vlrs[i % r.vlrs.length] as string),
-        });
+        const probed = { subscriber: pop.msisdn(rc, base + i * 7), subscriberPlmn: r.plmn };
+        const sri: Outcome = fails
+          ? { result: 'error', errorCode: i % 5 === 0 ? ME.absentSubscriberSM : ME.unknownSubscriber }
+          : OK;
+        sriForSm(b, t, smsFrom(src, probed), i, sri, nth(r.vlrs, i));
       });
-      return {
-        reporter: r,
-        patterns: ['scanning', 'imsi-harvesting'],
-        source: src,
-        description: src.description,
-      };
     },
-  ],
-  [
-    'scanning-air',
-    (env, b) => {
-      const src = env.world.sources.scanningDiameter;
-      const rc = env.pop.ctxOf(reporterByKey(env.world, 'ca'));
-      const r = rc.r;
+  },
+  {
+    id: 'scanning-air',
+    source: 'scanningDiameter',
+    reporter: 'ca',
+    patterns: ['scanning'],
+    build: ({ pop, b, rc, r }, src) => {
       const t0 = b.place(0.65, 5 * MINUTE);
       const base = r.homeEnd + b.rng.int(1_000_000);
       b.times(120, t0, 4 * MINUTE).forEach((t, i) => {
         const fails = i % 4 !== 3; // 75 %
-        b.add(t, r, {
-          protocol: 'DIAMETER',
-          direction: 'in',
+        // Guessed IMSIs: most do not exist (indices past the subscriber base).
+        const index = fails ? base + i * 13 : pop.homeIndex(rc, b.rng.next());
+        b.add(t, {
+          ...diameterIn(src, 'mme01', r, ownSubscriber(pop, rc, index)),
           operation: D.authenticationInformation,
           application: APP.s6a,
-          originRealm: src.entity,
-          originHost: `mme01.${src.entity}`,
-          destinationRealm: r.realm,
           visitedPlmn: src.plmn ?? undefined,
-          ingress: src.ingress,
-          // Guessed IMSIs: most do not exist (indices past the subscriber base).
-          subscriber: env.pop.own(rc, fails ? base + i * 13 : env.pop.homeIndex(rc, b.rng.next())),
-          subscriberPlmn: r.plmn,
           result: fails ? 'error' : 'ok',
           errorCode: fails ? (i % 5 === 0 ? DR.unknownEpsSubscription : DR.userUnknown) : undefined,
         });
       });
-      return {
-        reporter: r,
-        patterns: ['scanning'],
-        source: src,
-        description: src.description,
-      };
     },
-  ],
-  [
-    'spoofed-vlr-update-location',
-    (env, b) => {
-      const src = env.world.sources.spoofVlr;
-      const rc = env.pop.ctxOf(reporterByKey(env.world, 'nz'));
-      const r = rc.r;
+  },
+  {
+    id: 'spoofed-vlr-update-location',
+    source: 'spoofVlr',
+    reporter: 'nz',
+    patterns: ['gt-spoofing'],
+    build: ({ pop, b, rc, r, env }, src) => {
       const claimed = partnerByKey(env.world, 'de');
       const t0 = b.place(0.7, 16 * MINUTE);
-      victims(b.rng, env.pop, rc, 8).forEach((index, i) => {
-        const t = t0 + i * 2 * MINUTE + b.rng.int(MINUTE);
+      b.everyTwoMinutes(t0, victims(b.rng, pop, rc, 8), (index, t, i) => {
         const common = {
-          protocol: 'MAP' as const,
-          direction: 'in' as const,
-          callingGt: src.entity,
-          calledGt: r.hlrs[index % r.hlrs.length] as string,
+          ...mapIn(src, ownSubscriber(pop, rc, index)),
+          calledGt: nth(r.hlrs, index),
           callingSsn: SSN.vlr,
           calledSsn: SSN.hlr,
-          ingress: src.ingress,
-          subscriber: env.pop.own(rc, index),
-          subscriberPlmn: r.plmn,
         };
-        b.add(t, r, {
-          ...common,
-          operation: M.sendAuthenticationInfo,
-          result: 'ok',
-        });
-        b.add(t + 15_000, r, {
-          ...common,
-          operation: M.updateLocation,
-          result: 'ok',
-          vlrGt: claimed.vlrs[i % claimed.vlrs.length] as string,
-        });
+        locationUpdate(b, t, t + 15_000, common, nth(claimed.vlrs, i));
       });
-      return {
-        reporter: r,
-        patterns: ['gt-spoofing'],
-        source: src,
-        description: src.description,
-      };
     },
-  ],
-  [
-    'spoofed-visited-plmn',
-    (env, b) => {
-      const src = env.world.sources.spoofVisitedPlmn;
-      const rc = env.pop.ctxOf(reporterByKey(env.world, 'au'));
-      const r = rc.r;
+  },
+  {
+    id: 'spoofed-visited-plmn',
+    source: 'spoofVisitedPlmn',
+    reporter: 'au',
+    patterns: ['gt-spoofing'],
+    build: ({ pop, b, rc, r, env }, src) => {
       const claimed = partnerByKey(env.world, 'de');
       const t0 = b.place(0.75, 16 * MINUTE);
-      victims(b.rng, env.pop, rc, 8).forEach((index, i) => {
-        const t = t0 + i * 2 * MINUTE + b.rng.int(MINUTE);
+      b.everyTwoMinutes(t0, victims(b.rng, pop, rc, 8), (index, t) => {
         const common = {
-          protocol: 'DIAMETER' as const,
-          direction: 'in' as const,
+          ...diameterIn(src, 'mme01', r, ownSubscriber(pop, rc, index)),
           application: APP.s6a,
-          originRealm: src.entity,
-          originHost: `mme01.${src.entity}`,
-          destinationRealm: r.realm,
           visitedPlmn: claimed.plmn,
-          ingress: src.ingress,
-          subscriber: env.pop.own(rc, index),
-          subscriberPlmn: r.plmn,
         };
-        b.add(t, r, {
-          ...common,
-          operation: D.authenticationInformation,
-          result: 'ok',
-        });
-        b.add(t + 10_000, r, {
-          ...common,
-          operation: D.updateLocation,
-          result: 'ok',
-        });
+        b.add(t, { ...common, operation: D.authenticationInformation, result: 'ok' });
+        b.add(t + 10_000, { ...common, operation: D.updateLocation, result: 'ok' });
       });
-      return {
-        reporter: r,
-        patterns: ['gt-spoofing'],
-        source: src,
-        description: src.description,
-      };
     },
-  ],
-  [
-    'ingress-switch',
-    (env, b) => {
-      const src = env.world.sources.spoofIngress;
-      const rc = env.pop.ctxOf(reporterByKey(env.world, 'gb'));
-      const r = rc.r;
+  },
+  {
+    id: 'ingress-switch',
+    source: 'spoofIngress',
+    reporter: 'gb',
+    patterns: ['gt-spoofing'],
+    build: (scene, src) => {
+      const { b } = scene;
       const t0 = b.place(0.15, 58 * MINUTE);
       // 110 SRI-SM/MT-ForwardSM pairs over 50 min on the usual carrier (220 transactions, about 130 in the last
       // 30 minutes, so either reading of "≥ 100 transactions over ≥ 30 minutes" holds) ...
       b.times(110, t0, 50 * MINUTE).forEach((t) => {
-        smsPair(env, b, rc, t, src.entity, src.ingress, true);
+        smsPair(scene, t, src, true);
       });
       // ... then 20 SRI-SM without delivery through an unknown carrier.
       b.times(20, t0 + 51 * MINUTE, 6 * MINUTE).forEach((t) => {
-        smsPair(env, b, rc, t, src.entity, 'ipx-carrier-x', false, 'monitor');
+        smsPair(scene, t, { entity: src.entity, ingress: 'ipx-carrier-x' }, false, 'monitor');
       });
-      return {
-        reporter: r,
-        patterns: ['gt-spoofing'],
-        source: src,
-        description: src.description,
-      };
     },
-  ],
-  [
-    'leased-range-tracking',
-    (env, b) => {
-      const src = env.world.sources.leasedRange;
-      const rc = env.pop.ctxOf(reporterByKey(env.world, 'ca'));
-      const r = rc.r;
+  },
+  {
+    id: 'leased-range-tracking',
+    source: 'leasedRange',
+    reporter: 'ca',
+    patterns: ['category-1', 'gt-leasing'],
+    build: ({ pop, b, rc, r }, src) => {
       const t0 = b.place(0.8, 21 * MINUTE);
-      victims(b.rng, env.pop, rc, 10).forEach((index, i) => {
-        const t = t0 + i * 2 * MINUTE + b.rng.int(MINUTE);
-        const hlr = r.hlrs[index % r.hlrs.length] as string;
-        const common = {
-          protocol: 'MAP' as const,
-          direction: 'in' as const,
-          callingGt: src.entity,
-          calledGt: hlr,
-          calledSsn: SSN.hlr,
-          ingress: src.ingress,
-          subscriber: env.pop.own(rc, index),
-          subscriberPlmn: r.plmn,
-        };
-        if (i < 4)
-          b.add(t, r, {
-            ...common,
-            callingSsn: SSN.vlr,
-            operation: M.sendImsi,
-            result: 'ok',
-          });
-        const ati = result(b.rng, 0.8, [ME.atiNotAllowed]);
-        b.add(t + 20_000, r, {
-          ...common,
-          callingSsn: SSN.gsmScf,
-          operation: M.anyTimeInterrogation,
-          ...ati,
-          locationReturned: ati.result === 'ok',
-        });
-        if (i < 8)
-          b.add(t + 50_000, r, {
-            ...common,
-            callingSsn: SSN.msc,
-            operation: M.sendRoutingInfo,
-            result: 'ok',
-          });
+      b.everyTwoMinutes(t0, victims(b.rng, pop, rc, 10), (index, t, i) => {
+        const common = { ...mapIn(src, ownSubscriber(pop, rc, index)), calledGt: nth(r.hlrs, index), calledSsn: SSN.hlr };
+        if (i < 4) b.add(t, { ...common, callingSsn: SSN.vlr, operation: M.sendImsi, result: 'ok' });
+        const ati = locationQuery(b.rng, 0.8, [ME.atiNotAllowed]);
+        b.add(t + 20_000, { ...common, callingSsn: SSN.gsmScf, operation: M.anyTimeInterrogation, ...ati });
+        if (i < 8) b.add(t + 50_000, { ...common, callingSsn: SSN.msc, operation: M.sendRoutingInfo, result: 'ok' });
       });
-      return {
-        reporter: r,
-        patterns: ['category-1', 'gt-leasing'],
-        source: src,
-        description: src.description,
-      };
     },
-  ],
-  [
-    'multi-country-tracking',
-    (env, b) => {
-      const src = env.world.sources.leasingCountries;
-      const rc = env.pop.ctxOf(reporterByKey(env.world, 'gb'));
-      const r = rc.r;
+  },
+  {
+    id: 'multi-country-tracking',
+    source: 'leasingCountries',
+    reporter: 'gb',
+    patterns: ['category-2', 'gt-leasing'],
+    build: ({ pop, b, rc, r, env }, src) => {
       const homes = ['de', 'fr', 'es', 'in', 'za', 'br', 'jp', 'mx'].map((key) => partnerByKey(env.world, key));
       const t0 = b.place(0.85, 41 * MINUTE);
       const targets: Array<readonly [Partner, number]> = [];
@@ -731,90 +420,47 @@ const CAMPAIGNS: ReadonlyArray<readonly [string, CampaignBuilder]> = [
         for (const p of homes) targets.push([p, b.rng.int(r.inboundRoamersPerPartner)]);
       b.times(targets.length, t0, 40 * MINUTE).forEach((t, i) => {
         const [p, index] = targets[i] as readonly [Partner, number];
-        const psi = result(b.rng, 0.85, [ME.absentSubscriber]);
-        b.add(t, r, {
-          protocol: 'MAP',
-          direction: 'in',
+        const psi = locationQuery(b.rng, 0.85, [ME.absentSubscriber]);
+        b.add(t, {
+          ...mapIn(src, inboundRoamer(pop, rc, p, index)),
           operation: M.provideSubscriberInfo,
-          callingGt: src.entity,
-          calledGt: r.vlrs[index % r.vlrs.length] as string,
+          calledGt: nth(r.vlrs, index),
           callingSsn: SSN.hlr,
           calledSsn: SSN.vlr,
-          ingress: src.ingress,
-          subscriber: env.pop.inbound(rc, p, index),
-          subscriberPlmn: p.plmn,
           ...psi,
-          locationReturned: psi.result === 'ok',
           firewall: firewallFor(r, 'monitor'),
         });
       });
-      return {
-        reporter: r,
-        patterns: ['category-2', 'gt-leasing'],
-        source: src,
-        description: src.description,
-      };
     },
-  ],
-  [
-    'volume-burst',
-    (env, b) => {
-      const src = env.world.sources.volume;
-      const rc = env.pop.ctxOf(reporterByKey(env.world, 'au'));
-      const r = rc.r;
-      const t0 = b.place(0.05, 77 * MINUTE);
-      volumeShape(env, b, rc, src, t0, 8, 480, 0.97);
-      return {
-        reporter: r,
-        patterns: ['volume-anomaly'],
-        source: src,
-        description: src.description,
-      };
+  },
+  {
+    id: 'volume-burst',
+    source: 'volume',
+    reporter: 'au',
+    patterns: ['volume-anomaly'],
+    build: (scene, src) => {
+      const t0 = scene.b.place(0.05, 77 * MINUTE);
+      volumeShape(scene, src, t0, 8, 480, 0.97);
     },
-  ],
+  },
 ];
 
-/** An SRI-SM (and, if `deliver`, its MT-ForwardSM 1–6 s later) from `source` for a home subscriber. */
+/** An SRI-SM (and, if `deliver`, its MT-ForwardSM 1–6 s later) from `from` for a home subscriber. */
 function smsPair(
-  env: Env,
-  b: Builder,
-  rc: ReporterCtx,
+  { pop, b, rc, r }: Scene,
   t: number,
-  source: string,
-  ingress: string,
+  from: Sender,
   deliver: boolean,
   firewall?: FirewallVerdict,
 ): void {
-  const r = rc.r;
-  const index = env.pop.homeIndex(rc, b.rng.next());
-  const msc = r.vlrs[index % r.vlrs.length] as string;
-  const common = {
-    protocol: 'MAP' as const,
-    direction: 'in' as const,
-    callingGt: source,
-    callingSsn: SSN.msc,
-    ingress,
-    subscriber: env.pop.own(rc, index),
-    subscriberPlmn: r.plmn,
-    scAddress: source,
+  const index = pop.homeIndex(rc, b.rng.next());
+  const msc = nth(r.vlrs, index);
+  const sms = {
+    ...smsFrom(from, ownSubscriber(pop, rc, index)),
     firewall: firewall === undefined ? undefined : firewallFor(r, firewall),
   };
-  b.add(t, r, {
-    ...common,
-    operation: M.sendRoutingInfoForSM,
-    calledGt: r.hlrs[index % r.hlrs.length] as string,
-    calledSsn: SSN.hlr,
-    result: 'ok',
-    vlrGt: msc,
-  });
-  if (deliver)
-    b.add(t + 1000 + b.rng.int(5000), r, {
-      ...common,
-      operation: M.mtForwardSM,
-      calledGt: msc,
-      calledSsn: SSN.msc,
-      result: 'ok',
-    });
+  sriForSm(b, t, sms, index, OK, msc);
+  if (deliver) mtForwardSm(b, t + 1000 + b.rng.int(5000), sms, msc);
 }
 
 /**
@@ -822,16 +468,13 @@ function smsPair(
  * minute (seconds 3–56 of a minute boundary), then 15 min of baseline again.
  */
 function volumeShape(
-  env: Env,
-  b: Builder,
-  rc: ReporterCtx,
+  { pop, b, rc, r }: Scene,
   src: ScriptedSource,
   t0: number,
   perMinute: number,
   burst: number,
   okShare: number,
 ): void {
-  const r = rc.r;
   const burstMinute = Math.ceil((t0 + 60 * MINUTE) / MINUTE) * MINUTE;
   const times = [
     ...b.poisson(perMinute, t0, burstMinute - t0),
@@ -839,293 +482,192 @@ function volumeShape(
     ...b.poisson(perMinute, burstMinute + MINUTE, 15 * MINUTE),
   ];
   for (const t of times) {
-    const index = env.pop.homeIndex(rc, b.rng.next());
-    const mt = result(b.rng, okShare, [ME.absentSubscriberSM, ME.smDeliveryFailure]);
-    b.add(t, r, {
-      protocol: 'MAP',
-      direction: 'in',
-      operation: M.mtForwardSM,
-      callingGt: src.entity,
-      calledGt: r.vlrs[index % r.vlrs.length] as string,
-      callingSsn: SSN.msc,
-      calledSsn: SSN.msc,
-      ingress: src.ingress,
-      subscriber: env.pop.own(rc, index),
-      subscriberPlmn: r.plmn,
-      scAddress: src.entity,
-      ...mt,
-    });
+    const index = pop.homeIndex(rc, b.rng.next());
+    const mt = outcome(b.rng, okShare, [ME.absentSubscriberSM, ME.smDeliveryFailure]);
+    mtForwardSm(b, t, smsFrom(src, ownSubscriber(pop, rc, index)), nth(r.vlrs, index), mt);
   }
 }
 
 // ---- near misses and agreements (benign) ------------------------------------------------------------------------
 
-type NearMissBuilder = (env: BenignEnv, b: Builder) => NearMiss[];
-
-const NEAR_MISSES: ReadonlyArray<readonly [string, NearMissBuilder]> = [
-  [
-    'near-harvest-count',
-    (env, b) => {
+const NEAR_MISSES: readonly NearMissScript[] = [
+  {
+    id: 'near-harvest-count',
+    reporter: 'us',
+    build: ({ env, pop, b, rc, r }) => {
       const src = env.world.sources.nearHarvestCount;
-      const rc = env.pop.ctxOf(reporterByKey(env.world, 'us'));
-      const r = rc.r;
       const t0 = b.place(0.3, 13 * MINUTE);
-      const targets = victims(b.rng, env.pop, rc, 70);
+      const targets = victims(b.rng, pop, rc, 70);
       b.times(80, t0, 12 * MINUTE).forEach((t, i) => {
         const index = i < targets.length ? (targets[i] as number) : pick(b.rng, targets);
-        const sri = result(b.rng, 0.95, [ME.absentSubscriberSM]);
-        b.add(t, r, {
-          protocol: 'MAP',
-          direction: 'in',
-          operation: M.sendRoutingInfoForSM,
-          callingGt: src.entity,
-          calledGt: r.hlrs[index % r.hlrs.length] as string,
-          callingSsn: SSN.msc,
-          calledSsn: SSN.hlr,
-          ingress: src.ingress,
-          subscriber: env.pop.own(rc, index),
-          subscriberPlmn: r.plmn,
-          scAddress: src.entity,
-          ...sri,
-          vlrGt: sri.result === 'ok' ? (r.vlrs[index % r.vlrs.length] as string) : undefined,
-        });
+        const sri = outcome(b.rng, 0.95, [ME.absentSubscriberSM]);
+        sriForSm(b, t, smsFrom(src, ownSubscriber(pop, rc, index)), index, sri, nth(r.vlrs, index));
       });
-      return [{ pattern: 'imsi-harvesting', entity: src.entity }];
+      return { pattern: 'imsi-harvesting', entity: src.entity };
     },
-  ],
-  [
-    'near-harvest-ratio',
-    (env, b) => {
+  },
+  {
+    id: 'near-harvest-ratio',
+    reporter: 'gb',
+    build: ({ env, pop, b, rc, r }) => {
       const src = env.world.sources.nearHarvestRatio;
-      const rc = env.pop.ctxOf(reporterByKey(env.world, 'gb'));
-      const r = rc.r;
       const t0 = b.place(0.5, 15 * MINUTE);
-      const targets = victims(b.rng, env.pop, rc, 150);
+      const targets = victims(b.rng, pop, rc, 150);
       b.times(150, t0, 14 * MINUTE).forEach((t, i) => {
         const index = targets[i] as number;
         const delivered = i % 10 === 0 || i % 10 === 3 || i % 10 === 6; // exactly 30 %, evenly spread
-        const sri = delivered
-          ? { result: 'ok' as const, errorCode: undefined }
-          : result(b.rng, 0.95, [ME.absentSubscriberSM]);
-        const msc = r.vlrs[index % r.vlrs.length] as string;
-        const common = {
-          protocol: 'MAP' as const,
-          direction: 'in' as const,
-          callingGt: src.entity,
-          callingSsn: SSN.msc,
-          ingress: src.ingress,
-          subscriber: env.pop.own(rc, index),
-          subscriberPlmn: r.plmn,
-          scAddress: src.entity,
-        };
-        b.add(t, r, {
-          ...common,
-          operation: M.sendRoutingInfoForSM,
-          calledGt: r.hlrs[index % r.hlrs.length] as string,
-          calledSsn: SSN.hlr,
-          ...sri,
-          vlrGt: sri.result === 'ok' ? msc : undefined,
-        });
-        if (delivered)
-          b.add(t + 1500, r, {
-            ...common,
-            operation: M.mtForwardSM,
-            calledGt: msc,
-            calledSsn: SSN.msc,
-            result: 'ok',
-          });
+        const sri = delivered ? OK : outcome(b.rng, 0.95, [ME.absentSubscriberSM]);
+        const msc = nth(r.vlrs, index);
+        const sms = smsFrom(src, ownSubscriber(pop, rc, index));
+        sriForSm(b, t, sms, index, sri, msc);
+        if (delivered) mtForwardSm(b, t + 1500, sms, msc);
       });
-      return [{ pattern: 'imsi-harvesting', entity: src.entity }];
+      return { pattern: 'imsi-harvesting', entity: src.entity };
     },
-  ],
-  [
-    'near-scanning',
-    (env, b) => {
+  },
+  {
+    id: 'near-scanning',
+    reporter: 'nz',
+    build: ({ env, pop, b, rc, r }) => {
       const src = env.world.sources.nearScanning;
-      const rc = env.pop.ctxOf(reporterByKey(env.world, 'nz'));
-      const r = rc.r;
       const t0 = b.place(0.62, 6 * MINUTE);
-      const targets = victims(b.rng, env.pop, rc, 120);
+      const targets = victims(b.rng, pop, rc, 120);
       targets.forEach((index, i) => {
         const fails = i % 5 === 1 || i % 5 === 3; // exactly 40 %, evenly spread
-        b.add(t0 + i * 2500, r, {
-          protocol: 'MAP',
-          direction: 'in',
-          operation: M.mtForwardSM,
-          callingGt: src.entity,
-          calledGt: r.vlrs[index % r.vlrs.length] as string,
-          callingSsn: SSN.msc,
-          calledSsn: SSN.msc,
-          ingress: src.ingress,
-          subscriber: env.pop.own(rc, index),
-          subscriberPlmn: r.plmn,
-          scAddress: src.entity,
-          result: fails ? 'error' : 'ok',
-          errorCode: fails ? (i % 2 === 0 ? ME.absentSubscriberSM : ME.absentSubscriber) : undefined,
-        });
+        const mt: Outcome = fails
+          ? { result: 'error', errorCode: i % 2 === 0 ? ME.absentSubscriberSM : ME.absentSubscriber }
+          : OK;
+        mtForwardSm(b, t0 + i * 2500, smsFrom(src, ownSubscriber(pop, rc, index)), nth(r.vlrs, index), mt);
       });
-      return [{ pattern: 'scanning', entity: src.entity }];
+      return { pattern: 'scanning', entity: src.entity };
     },
-  ],
-  [
-    'near-ingress-switch',
-    (env, b) => {
+  },
+  {
+    id: 'near-ingress-switch',
+    reporter: 'us',
+    build: (scene) => {
+      const { env, b } = scene;
       const src = env.world.sources.nearIngress;
-      const rc = env.pop.ctxOf(reporterByKey(env.world, 'us'));
       const t0 = b.place(0.2, 52 * MINUTE);
       // 40 pairs (80 transactions) over 45 min, then a move to another carrier: below the 100-transaction history.
       b.times(40, t0, 45 * MINUTE).forEach((t) => {
-        smsPair(env, b, rc, t, src.entity, src.ingress, true);
+        smsPair(scene, t, src, true);
       });
       b.times(5, t0 + 46 * MINUTE, 5 * MINUTE).forEach((t) => {
-        smsPair(env, b, rc, t, src.entity, 'ipx-carrier-h', true);
+        smsPair(scene, t, { entity: src.entity, ingress: 'ipx-carrier-h' }, true);
       });
-      return [{ pattern: 'gt-spoofing', entity: src.entity }];
+      return { pattern: 'gt-spoofing', entity: src.entity };
     },
-  ],
-  [
-    'near-leasing',
-    (env, b) => {
+  },
+  {
+    id: 'near-leasing',
+    reporter: 'gb',
+    build: ({ env, pop, b, rc, r }) => {
       const src = env.world.sources.nearLeasing;
-      const rc = env.pop.ctxOf(reporterByKey(env.world, 'gb'));
-      const r = rc.r;
       const homes = ['de', 'fr', 'es', 'in'].map((key) => partnerByKey(env.world, key));
       const t0 = b.place(0.4, 51 * MINUTE);
       b.times(40, t0, 50 * MINUTE).forEach((t, i) => {
-        const p = homes[i % homes.length] as Partner;
+        const p = nth(homes, i);
         const index = b.rng.int(r.inboundRoamersPerPartner);
-        const psi = result(b.rng, 0.9, [ME.absentSubscriber]);
-        b.add(t, r, {
-          protocol: 'MAP',
-          direction: 'in',
+        const psi = locationQuery(b.rng, 0.9, [ME.absentSubscriber]);
+        b.add(t, {
+          ...mapIn(src, inboundRoamer(pop, rc, p, index)),
           operation: M.provideSubscriberInfo,
-          callingGt: src.entity,
-          calledGt: r.vlrs[index % r.vlrs.length] as string,
+          calledGt: nth(r.vlrs, index),
           callingSsn: SSN.gsmScf,
           calledSsn: SSN.vlr,
-          ingress: src.ingress,
-          subscriber: env.pop.inbound(rc, p, index),
-          subscriberPlmn: p.plmn,
           ...psi,
-          locationReturned: psi.result === 'ok',
         });
       });
-      return [{ pattern: 'gt-leasing', entity: src.entity }];
+      return { pattern: 'gt-leasing', entity: src.entity };
     },
-  ],
-  [
-    'near-volume',
-    (env, b) => {
-      const src = env.world.sources.nearVolume;
-      const rc = env.pop.ctxOf(reporterByKey(env.world, 'ca'));
-      const t0 = b.place(0.1, 77 * MINUTE);
-      volumeShape(env, b, rc, src, t0, 12, 190, 0.98);
-      return [{ pattern: 'volume-anomaly', entity: src.entity }];
+  },
+  {
+    id: 'near-volume',
+    reporter: 'ca',
+    build: (scene) => {
+      const src = scene.env.world.sources.nearVolume;
+      const t0 = scene.b.place(0.1, 77 * MINUTE);
+      volumeShape(scene, src, t0, 12, 190, 0.98);
+      return { pattern: 'volume-anomaly', entity: src.entity };
     },
-  ],
-  [
-    'near-velocity',
-    (env, b) => {
-      const rc = env.pop.ctxOf(reporterByKey(env.world, 'gb'));
-      const r = rc.r;
+  },
+  {
+    id: 'near-velocity',
+    reporter: 'gb',
+    build: ({ env, pop, b, rc, r }) => {
       const index = r.outboundRoamers + 10;
       const from = partnerByKey(env.world, 'fr');
       const to = partnerByKey(env.world, 'es');
       const travelMs = Math.ceil((countryDistanceKm(from.country, to.country) / NEAR_MISS_SPEED_KMH) * 3_600_000);
       const t0 = b.place(0.5, travelMs + 3 * MINUTE);
-      const hlr = r.hlrs[index % r.hlrs.length] as string;
+      const hlr = nth(r.hlrs, index);
       for (const [p, t] of [
         [from, t0],
         [to, t0 + travelMs],
       ] as const) {
-        const vlr = p.vlrs[index % p.vlrs.length] as string;
+        const vlr = nth(p.vlrs, index);
         const common = {
-          protocol: 'MAP' as const,
-          direction: 'in' as const,
-          callingGt: vlr,
+          ...mapIn({ entity: vlr, ingress: p.ingress }, ownSubscriber(pop, rc, index)),
           calledGt: hlr,
           callingSsn: SSN.vlr,
           calledSsn: SSN.hlr,
-          ingress: p.ingress,
-          subscriber: env.pop.own(rc, index),
-          subscriberPlmn: r.plmn,
         };
-        b.add(t - 5000, r, {
-          ...common,
-          operation: M.sendAuthenticationInfo,
-          result: 'ok',
-        });
-        b.add(t, r, {
-          ...common,
-          operation: M.updateLocation,
-          result: 'ok',
-          vlrGt: vlr,
-        });
+        locationUpdate(b, t - 5000, t, common, vlr);
       }
-      return [
-        {
-          pattern: 'velocity',
-          entity: to.vlrs[index % to.vlrs.length] as string,
-        },
-      ];
+      return { pattern: 'velocity', entity: nth(to.vlrs, index) };
     },
-  ],
-  [
-    'agreement-ati',
-    (env, b) => {
+  },
+  {
+    id: 'agreement-ati',
+    reporter: 'gb',
+    build: ({ env, pop, b, rc, r }) => {
       const src = env.world.sources.allowedAti;
-      const rc = env.pop.ctxOf(reporterByKey(env.world, 'gb'));
-      const r = rc.r;
       b.times(60, env.startMs, env.durationMs).forEach((t) => {
-        const index = env.pop.homeIndex(rc, b.rng.next());
-        const ati = result(b.rng, 0.97, [ME.absentSubscriber]);
-        b.add(t, r, {
-          protocol: 'MAP',
-          direction: 'in',
+        const index = pop.homeIndex(rc, b.rng.next());
+        const ati = outcome(b.rng, 0.97, [ME.absentSubscriber]);
+        b.add(t, {
+          ...mapIn(src, ownSubscriber(pop, rc, index)),
           operation: M.anyTimeInterrogation,
-          callingGt: src.entity,
-          calledGt: r.hlrs[index % r.hlrs.length] as string,
+          calledGt: nth(r.hlrs, index),
           callingSsn: SSN.gsmScf,
           calledSsn: SSN.hlr,
-          ingress: src.ingress,
-          subscriber: env.pop.own(rc, index),
-          subscriberPlmn: r.plmn,
           ...ati,
           locationReturned: ati.result === 'ok' ? b.rng.chance(0.7) : undefined,
         });
       });
-      return [{ pattern: 'category-1', entity: src.entity }];
+      return { pattern: 'category-1', entity: src.entity };
     },
-  ],
-  [
-    'agreement-tasman',
-    (env, b) => {
+  },
+  {
+    id: 'agreement-tasman',
+    reporter: 'au',
+    build: ({ env, pop, b, rc, r }) => {
       const src = env.world.sources.allowedTasman;
-      const rc = env.pop.ctxOf(reporterByKey(env.world, 'au'));
-      const r = rc.r;
       b.times(40, env.startMs, env.durationMs).forEach((t, i) => {
-        const index = env.pop.homeIndex(rc, b.rng.next());
+        const index = pop.homeIndex(rc, b.rng.next());
         const psi = i % 2 === 0;
-        const o = result(b.rng, 0.96, [ME.absentSubscriber]);
-        b.add(t, r, {
-          protocol: 'MAP',
-          direction: 'in',
+        const o = locationQuery(b.rng, 0.96, [ME.absentSubscriber]);
+        b.add(t, {
+          ...mapIn(src, ownSubscriber(pop, rc, index)),
           operation: psi ? M.provideSubscriberInfo : M.anyTimeInterrogation,
-          callingGt: src.entity,
-          calledGt: psi ? (r.vlrs[index % r.vlrs.length] as string) : (r.hlrs[index % r.hlrs.length] as string),
+          calledGt: psi ? nth(r.vlrs, index) : nth(r.hlrs, index),
           callingSsn: SSN.gsmScf,
           calledSsn: psi ? SSN.vlr : SSN.hlr,
-          ingress: src.ingress,
-          subscriber: env.pop.own(rc, index),
-          subscriberPlmn: r.plmn,
           ...o,
-          locationReturned: o.result === 'ok',
         });
       });
-      return [{ pattern: 'category-2', entity: src.entity }];
+      return { pattern: 'category-2', entity: src.entity };
     },
-  ],
+  },
 ];
+
+/** The builder and reporting operator of one script; `group` is the campaign index, or BENIGN. */
+function sceneOf(env: Env, id: string, group: number, reporterKey: string): Scene {
+  const rc = env.pop.ctxOf(reporterByKey(env.world, reporterKey));
+  const b = new Builder(env.seed, id, group, env.seq, env.startMs, env.durationMs, rc.r);
+  return { env, pop: env.pop, b, rc, r: rc.r };
+}
 
 /** Builds every campaign and scripted benign record for a run. `seq` numbers them (and continues for benign). */
 export function buildScript(
@@ -1137,18 +679,19 @@ export function buildScript(
   seq: Counter,
 ): Script {
   const benign: Rec[] = [];
-  const env: BenignEnv = { world, pop, seed, startMs, durationMs, seq, benign };
-  const campaigns: CampaignPlan[] = CAMPAIGNS.map(([id, build], group) => {
-    const b = new Builder(seed, id, group, seq, startMs, durationMs);
-    const { reporter, patterns, source, description } = build(env, b);
-    const records = b.records.sort((x, y) => x.time - y.time || x.seq - y.seq);
-    return { id, patterns, source, reporter, description, records };
+  const env: Env = { world, pop, seed, startMs, durationMs, seq, benign };
+  const campaigns: CampaignPlan[] = CAMPAIGNS.map(({ id, source: sourceKey, reporter, patterns, build }, group) => {
+    const scene = sceneOf(env, id, group, reporter);
+    const source = world.sources[sourceKey];
+    build(scene, source);
+    const records = scene.b.records.sort((x, y) => x.time - y.time || x.seq - y.seq);
+    return { id, patterns, source, reporter: scene.r, description: source.description, records };
   });
   const nearMisses: NearMiss[] = [];
-  for (const [id, build] of NEAR_MISSES) {
-    const b = new Builder(seed, id, BENIGN, seq, startMs, durationMs);
-    nearMisses.push(...build(env, b));
-    benign.push(...b.records);
+  for (const { id, reporter, build } of NEAR_MISSES) {
+    const scene = sceneOf(env, id, BENIGN, reporter);
+    nearMisses.push(build(scene));
+    benign.push(...scene.b.records);
   }
   const benignEntities = new Set<string>();
   for (const rec of benign) benignEntities.add((rec.protocol === 'DIAMETER' ? rec.originRealm : rec.callingGt) ?? '');
