@@ -4,17 +4,6 @@ import { dockerAnswers, startContainerServices } from './container-services.js';
 import { startLocalServices } from './local-services.js';
 import { assertReachable } from './reachability.js';
 
-declare module 'vitest' {
-  export interface ProvidedContext {
-    kafkaBrokers: string;
-    clickhouseUrl: string;
-    clickhouseUser: string;
-    clickhousePassword: string;
-    /** Unique per test run: prefixes every topic and ClickHouse database the run creates. */
-    runId: string;
-  }
-}
-
 /**
  * Integration tests always talk to a real Kafka and a real ClickHouse: the ones named by KAFKA_BROKERS /
  * CLICKHOUSE_URL, else containers where Docker answers, else the servers deploy/local starts. A service that

@@ -1,44 +1,10 @@
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Alert, TlpLabel } from '@gtwatch/schema';
+import type { Alert } from '@gtwatch/schema';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../src/index.js';
-import { captureIo } from './helpers.js';
-
-function event(id: string, alertId: string, options: { tlp?: TlpLabel; jurisdictions?: string[]; time?: string; status?: 'open' | 'update' } = {}): Alert {
-  const status = options.status ?? 'open';
-  return {
-    specversion: '1.0',
-    id,
-    source: 'urn:gtwatch:score:offline',
-    type: status === 'open' ? 'org.gtwatch.alert.opened.v1' : 'org.gtwatch.alert.updated.v1',
-    subject: '2250760000123',
-    time: options.time ?? '2026-11-30T10:16:00.000Z',
-    datacontenttype: 'application/json',
-    dataschema: 'urn:gtwatch:schema:alert:1',
-    tlp: options.tlp ?? 'amber',
-    data: {
-      alertId,
-      status,
-      pattern: 'category-1',
-      category: 1,
-      severity: 'high',
-      score: 87,
-      source: { type: 'gt', id: '2250760000123', country: 'CI', plmn: null, operator: null, leased: false },
-      victims: { plmns: ['234-15'], countries: ['GB'], subscribers: 3 },
-      reporters: ['234-15'],
-      jurisdictions: options.jurisdictions ?? ['gb'],
-      crossBorder: true,
-      firstSeen: '2026-11-30T10:15:02.120Z',
-      lastSeen: '2026-11-30T10:15:40.000Z',
-      count: 3,
-      operations: [{ protocol: 'MAP', operation: 71, name: 'anyTimeInterrogation', count: 3 }],
-      evidence: { operations: 3 },
-      explanation: 'GT 2250760000123 (CI) sent 3 anyTimeInterrogation to subscribers of 234-15 (GB) over the interconnect.',
-    },
-  };
-}
+import { alertEvent, captureIo } from './helpers.js';
 
 async function ndjsonFile(events: Alert[]): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'gtwatch-alerts-'));
@@ -49,10 +15,10 @@ async function ndjsonFile(events: Alert[]): Promise<string> {
 
 describe('gtwatch alerts export --input', () => {
   const events = [
-    event('a1', 'A', { jurisdictions: ['gb'] }),
-    event('b1', 'B', { jurisdictions: ['us'] }),
-    event('a2', 'A', { jurisdictions: ['gb', 'us'], status: 'update', time: '2026-11-30T11:00:00.000Z' }),
-    event('r1', 'R', { tlp: 'red', jurisdictions: ['gb'] }),
+    alertEvent('a1', 'A', { jurisdictions: ['gb'] }),
+    alertEvent('b1', 'B', { jurisdictions: ['us'] }),
+    alertEvent('a2', 'A', { jurisdictions: ['gb', 'us'], status: 'update', time: '2026-11-30T11:00:00.000Z' }),
+    alertEvent('r1', 'R', { tlp: 'red', jurisdictions: ['gb'] }),
   ];
 
   it('writes the latest state of each alert for one jurisdiction as NDJSON, withholding red', async () => {

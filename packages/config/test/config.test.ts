@@ -1,18 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../src/index.js';
-
-function configError(env: Record<string, string>): ConfigError {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error;
-    throw error;
-  }
-  throw new Error('expected loadConfig to fail');
-}
+import { loadConfig } from '../src/index.js';
+import { configError, tempFiles } from './support.js';
 
 describe('loadConfig', () => {
   it('gives working local defaults when nothing is set', () => {
@@ -78,15 +67,14 @@ describe('loadConfig', () => {
   });
 
   it('reads secrets from *_FILE without echoing them', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'gtwatch-config-'));
-    const file = join(dir, 'password');
-    writeFileSync(file, 'from-file\n');
+    const files = tempFiles('gtwatch-config-');
+    const file = files.write('password', 'from-file\n');
     expect(loadConfig({ CLICKHOUSE_PASSWORD_FILE: file }).clickhouse.password).toBe('from-file');
 
     const both = configError({ CLICKHOUSE_PASSWORD: 'x', CLICKHOUSE_PASSWORD_FILE: file });
     expect(both.issues[0]?.variable).toBe('CLICKHOUSE_PASSWORD');
 
-    const missing = configError({ CLICKHOUSE_PASSWORD_FILE: join(dir, 'nope') });
+    const missing = configError({ CLICKHOUSE_PASSWORD_FILE: join(files.dir, 'nope') });
     expect(missing.issues[0]?.variable).toBe('CLICKHOUSE_PASSWORD_FILE');
     expect(missing.message).not.toContain('from-file');
   });

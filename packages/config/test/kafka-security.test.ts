@@ -1,33 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../src/index.js';
+import { loadConfig } from '../src/index.js';
+import { configError, tempFiles } from './support.js';
 
 const PEM = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
 const KEY = '-----BEGIN PRIVATE KEY-----\nsecret-key-material\n-----END PRIVATE KEY-----\n';
-
-function files(): { dir: string; write(name: string, text: string): string } {
-  const dir = mkdtempSync(join(tmpdir(), 'gtwatch-kafka-security-'));
-  return {
-    dir,
-    write(name, text) {
-      const path = join(dir, name);
-      writeFileSync(path, text);
-      return path;
-    },
-  };
-}
-
-function configError(env: Record<string, string>): ConfigError {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error;
-    throw error;
-  }
-  throw new Error('expected loadConfig to fail');
-}
 
 describe('Kafka security settings', () => {
   it('is PLAINTEXT without SASL or TLS when nothing is set', () => {
@@ -35,7 +12,7 @@ describe('Kafka security settings', () => {
   });
 
   it('reads SASL_SSL with SCRAM-SHA-512 by default, a CA and a server name', () => {
-    const f = files();
+    const f = tempFiles('gtwatch-kafka-security-');
     const security = loadConfig({
       KAFKA_SECURITY_PROTOCOL: 'SASL_SSL',
       KAFKA_SASL_USERNAME: 'gtwatch-scorer',
@@ -53,7 +30,7 @@ describe('Kafka security settings', () => {
   });
 
   it('reads the SASL password and a client key from files but never serialises them', () => {
-    const f = files();
+    const f = tempFiles('gtwatch-kafka-security-');
     const config = loadConfig({
       KAFKA_SECURITY_PROTOCOL: 'SASL_SSL',
       KAFKA_SASL_MECHANISM: 'scram-sha-256',
@@ -89,7 +66,7 @@ describe('Kafka security settings', () => {
   });
 
   it('refuses settings the protocol would silently ignore', () => {
-    const f = files();
+    const f = tempFiles('gtwatch-kafka-security-');
     const error = configError({
       KAFKA_SASL_USERNAME: 'u',
       KAFKA_SASL_PASSWORD: 'hunter2',
@@ -101,7 +78,7 @@ describe('Kafka security settings', () => {
   });
 
   it('names unreadable or non-PEM certificate files and a half client certificate', () => {
-    const f = files();
+    const f = tempFiles('gtwatch-kafka-security-');
     const error = configError({
       KAFKA_SECURITY_PROTOCOL: 'SSL',
       KAFKA_TLS_CA_FILE: join(f.dir, 'missing.pem'),
@@ -114,7 +91,7 @@ describe('Kafka security settings', () => {
   });
 
   it('rejects KAFKA_SASL_PASSWORD and KAFKA_SASL_PASSWORD_FILE together', () => {
-    const f = files();
+    const f = tempFiles('gtwatch-kafka-security-');
     const error = configError({
       KAFKA_SECURITY_PROTOCOL: 'SASL_SSL',
       KAFKA_SASL_USERNAME: 'u',

@@ -6,7 +6,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { aclCommand } from '../../../packages/cli/src/commands/acl.js';
-import { captureIo, kafkaAs, rejection, type SecureKafka, secureDown, secureKafkaEnv, startSecureKafka } from './support.js';
+import { captureIo } from '../../../packages/cli/test/helpers.js';
+import { kafkaAs, rejection, type SecureKafka, secureDown, secureKafkaEnv, startSecureKafka } from './support.js';
 
 /**
  * Against a real broker with a SASL_SSL (SCRAM-SHA-512) listener, the KRaft StandardAuthorizer and
@@ -157,22 +158,22 @@ describe('gtwatch acl plan', () => {
   it('prints the plan without touching Kafka, and --apply as admin reports the broker already matches', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gtwatch-acl-'));
     writeFileSync(join(dir, 'access.json'), JSON.stringify(accessJson));
-    const planIo = captureIo({ GTWATCH_TOPIC_PREFIX: prefix, KAFKA_BROKERS: '127.0.0.1:1' }, dir);
+    const planIo = captureIo('', { GTWATCH_TOPIC_PREFIX: prefix, KAFKA_BROKERS: '127.0.0.1:1' }, dir);
     expect(await aclCommand.run(['plan', '--access', 'access.json', '--json'], planIo)).toBe(0);
     expect(JSON.parse(planIo.out())).toEqual(plan);
-    const tableIo = captureIo({ GTWATCH_TOPIC_PREFIX: prefix }, dir);
+    const tableIo = captureIo('', { GTWATCH_TOPIC_PREFIX: prefix }, dir);
     expect(await aclCommand.run(['plan', '--access', 'access.json'], tableIo)).toBe(0);
     expect(tableIo.out()).toContain('User:reg-gb');
     expect(tableIo.out().trim().split('\n')).toHaveLength(plan.length + 1);
     expect((await rejection(aclCommand.run(['plan'], tableIo))).name).toBe('UsageError');
     expect((await rejection(aclCommand.run(['plan', '--access', 'missing.json'], tableIo))).message).toContain('cannot read the access file');
 
-    const applyIo = captureIo({ ...secureKafkaEnv(secure, 'admin'), GTWATCH_TOPIC_PREFIX: prefix, LOG_LEVEL: 'silent' }, dir);
+    const applyIo = captureIo('', { ...secureKafkaEnv(secure, 'admin'), GTWATCH_TOPIC_PREFIX: prefix, LOG_LEVEL: 'silent' }, dir);
     expect(await aclCommand.run(['plan', '--access', 'access.json', '--apply'], applyIo)).toBe(0);
     expect(applyIo.out()).toContain(`0 created, 0 removed, ${plan.length} unchanged`);
 
     // A principal without ALTER on the cluster cannot change ACLs, and the command says where it failed.
-    const denied = captureIo({ ...secureKafkaEnv(secure, 'reg-gb'), GTWATCH_TOPIC_PREFIX: prefix, LOG_LEVEL: 'silent' }, dir);
+    const denied = captureIo('', { ...secureKafkaEnv(secure, 'reg-gb'), GTWATCH_TOPIC_PREFIX: prefix, LOG_LEVEL: 'silent' }, dir);
     const failure = await rejection(aclCommand.run(['plan', '--access', 'access.json', '--apply'], denied));
     expect(failure.message).toContain(secure.brokers);
   });

@@ -6,7 +6,6 @@
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { promisify } from 'node:util';
 import { type Env, loadConfig } from '@gtwatch/config';
 import { createKafkaClient, type Kafka } from '@gtwatch/kafka';
@@ -91,21 +90,4 @@ export async function rejection(promise: Promise<unknown>): Promise<Error & { ty
     return error as Error & { type?: string };
   }
   throw new Error('expected the operation to be refused, but it succeeded');
-}
-
-/** In-process stdio for running a `gtwatch` command and reading what it printed. */
-export function captureIo(env: Env, cwd = process.cwd()) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk) => {
-    out += String(chunk);
-  });
-  stderr.on('data', (chunk) => {
-    err += String(chunk);
-  });
-  const stdin = new PassThrough();
-  stdin.end('');
-  return { stdin, stdout, stderr, env, cwd, out: () => out, err: () => err };
 }

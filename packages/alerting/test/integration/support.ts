@@ -1,3 +1,4 @@
+/// <reference path="../../../../test/setup/provided-context.d.ts" />
 /**
  * The integration harness, reduced to what this package needs (the root harness pulls in ClickHouse). Values come
  * from the root globalSetup (test/setup/global-setup.ts) through vitest's `inject`.
@@ -5,13 +6,6 @@
 import { createKafkaClient, type Kafka } from '@gtwatch/kafka';
 import { createLogger, type Logger } from '@gtwatch/observability';
 import { inject } from 'vitest';
-
-declare module 'vitest' {
-  export interface ProvidedContext {
-    kafkaBrokers: string;
-    runId: string;
-  }
-}
 
 export function testLogger(name: string): Logger {
   return createLogger({ service: name, level: process.env.TEST_LOG_LEVEL ?? 'silent' });

@@ -1,41 +1,21 @@
+/// <reference path="../../../../test/setup/provided-context.d.ts" />
 /**
  * `gtwatch alerts tail|withdraw|export` against the real broker: alert events routed by @gtwatch/alerting into
  * this run's own topics, then read back the way an operator and a regulator would.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { readAlertState, routeAlerts, routingPolicy } from '@gtwatch/alerting';
 import { topicNames } from '@gtwatch/config';
 import { createKafkaClient, defaultTopicSpecs, deleteTopics, ensureTopics, Producer } from '@gtwatch/kafka';
 import { createLogger } from '@gtwatch/observability';
-import type { Alert, Severity, TlpLabel } from '@gtwatch/schema';
+import type { Severity } from '@gtwatch/schema';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { runCli } from '../../src/index.js';
 import { tailAlerts } from '../../src/commands/alerts.js';
-
-declare module 'vitest' {
-  export interface ProvidedContext {
-    kafkaBrokers: string;
-    runId: string;
-  }
-}
+import { alertEvent, captureIo } from '../helpers.js';
 
 const logger = createLogger({ service: 'alerts-it', level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-
-function io(env: Record<string, string>) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk) => {
-    out += String(chunk);
-  });
-  stderr.on('data', (chunk) => {
-    err += String(chunk);
-  });
-  return { stdin: new PassThrough(), stdout, stderr, env, cwd: process.cwd(), out: () => out, err: () => err };
-}
 
 async function waitFor(what: string, check: () => boolean, timeoutMs = 30_000): Promise<void> {
   const until = Date.now() + timeoutMs;
@@ -59,40 +39,6 @@ async function settle(what: string, count: () => number, expected: number, quiet
   }
 }
 
-function event(id: string, alertId: string, jurisdictions: string[], options: { tlp?: TlpLabel; severity?: Severity; status?: 'open' | 'update' } = {}): Alert {
-  const status = options.status ?? 'open';
-  return {
-    specversion: '1.0',
-    id,
-    source: 'urn:gtwatch:scorer:it',
-    type: status === 'open' ? 'org.gtwatch.alert.opened.v1' : 'org.gtwatch.alert.updated.v1',
-    subject: '2250760000123',
-    time: '2026-11-30T10:16:00.000Z',
-    datacontenttype: 'application/json',
-    dataschema: 'urn:gtwatch:schema:alert:1',
-    tlp: options.tlp ?? 'amber',
-    data: {
-      alertId,
-      status,
-      pattern: 'category-1',
-      category: 1,
-      severity: options.severity ?? 'high',
-      score: 87,
-      source: { type: 'gt', id: '2250760000123', country: 'CI', plmn: null, operator: null, leased: false },
-      victims: { plmns: ['234-15'], countries: ['GB'], subscribers: 3 },
-      reporters: ['234-15'],
-      jurisdictions,
-      crossBorder: true,
-      firstSeen: '2026-11-30T10:15:02.120Z',
-      lastSeen: '2026-11-30T10:15:40.000Z',
-      count: 3,
-      operations: [{ protocol: 'MAP', operation: 71, name: 'anyTimeInterrogation', count: 3 }],
-      evidence: { operations: 3 },
-      explanation: `Alert ${alertId}: GT 2250760000123 (CI) sent anyTimeInterrogation over the interconnect.`,
-    },
-  };
-}
-
 describe('gtwatch alerts against the real broker', () => {
   const prefix = `${inject('runId')}-alerts`.replace(/[^A-Za-z0-9._-]/g, '_');
   const topics = topicNames(prefix);
@@ -100,11 +46,11 @@ describe('gtwatch alerts against the real broker', () => {
   const env = { KAFKA_BROKERS: inject('kafkaBrokers'), GTWATCH_TOPIC_PREFIX: prefix, GTWATCH_INSTANCE: 'it-cli', LOG_LEVEL: 'error' };
   const producer = new Producer(kafka, { logger });
   const published = [
-    event('gb-1', 'A', ['gb']),
-    event('us-1', 'B', ['us'], { severity: 'critical' }),
-    event('both-1', 'C', ['gb', 'us'], { severity: 'critical' }),
-    event('gb-2', 'A', ['gb'], { status: 'update', severity: 'medium' }),
-    event('red-1', 'D', ['gb', 'us'], { tlp: 'red' }),
+    alertEvent('gb-1', 'A', { jurisdictions: ['gb'] }),
+    alertEvent('us-1', 'B', { jurisdictions: ['us'], severity: 'critical' }),
+    alertEvent('both-1', 'C', { jurisdictions: ['gb', 'us'], severity: 'critical' }),
+    alertEvent('gb-2', 'A', { jurisdictions: ['gb'], status: 'update', severity: 'medium' }),
+    alertEvent('red-1', 'D', { jurisdictions: ['gb', 'us'], tlp: 'red' }),
   ];
 
   beforeAll(async () => {
@@ -129,7 +75,7 @@ describe('gtwatch alerts against the real broker', () => {
   });
 
   async function tailJson(args: string[], expected: number): Promise<{ lines: string[]; code: number }> {
-    const out = io(env);
+    const out = captureIo('', env);
     const controller = new AbortController();
     const options = { jurisdiction: undefined as string | undefined, minSeverity: undefined as Severity | undefined, json: true, fromBeginning: true };
     for (let i = 0; i < args.length; i += 2) {
@@ -187,7 +133,7 @@ describe('gtwatch alerts against the real broker', () => {
   });
 
   it('withdraw reads the alert-state topic, publishes the withdrawn event to every topic of the alert, and refuses twice', async () => {
-    const first = io(env);
+    const first = captureIo('', env);
     expect(await runCli(['alerts', 'withdraw', 'C', '--reason', 'operator test traffic', '--by', 'noc-alice'], first)).toBe(0);
     expect(first.out()).toContain('withdrew alert C');
     expect(first.out()).toContain(topics.alertsFor('us'));
@@ -203,19 +149,19 @@ describe('gtwatch alerts against the real broker', () => {
     const gb = await tailJson(['--jurisdiction', 'gb'], 4);
     expect(gb.lines.map((l) => JSON.parse(l).type)).toContain('org.gtwatch.alert.withdrawn.v1');
 
-    const again = io(env);
+    const again = captureIo('', env);
     expect(await runCli(['alerts', 'withdraw', 'C', '--reason', 'again'], again)).toBe(1);
     expect(again.err()).toContain('already withdrawn by noc-alice');
   });
 
   it('withdraw of an unknown alert fails with exit 1 and says so', async () => {
-    const unknown = io(env);
+    const unknown = captureIo('', env);
     expect(await runCli(['alerts', 'withdraw', 'no-such-alert', '--reason', 'x'], unknown)).toBe(1);
     expect(unknown.err()).toContain(`alert no-such-alert is unknown: it is not in ${topics.alertState}`);
   });
 
   it('export reads the latest states from alert-state by default', async () => {
-    const out = io(env);
+    const out = captureIo('', env);
     expect(await runCli(['alerts', 'export', '--format', 'ndjson', '--jurisdiction', 'us'], out)).toBe(0);
     const exported = out.out().trim().split('\n').map((line) => JSON.parse(line));
     expect(exported.map((e) => [e.data.alertId, e.data.status]).sort()).toEqual([

@@ -1,9 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   type BatchFailure,
   BatchWriteError,
   BatchWriter,
-  type ClickHouseClient,
   clickHouseErrorCode,
   createClickHouseClient,
   type FlushAck,
@@ -13,21 +12,10 @@ import {
 } from '../../src/index.js';
 import { trafficRow } from '../fixtures.js';
 import { OutageProxy } from './proxy.js';
-import { adminClient, clickHouseOptions, rows, uniqueDatabase } from './support.js';
+import { clickHouseOptions, rows, uniqueDatabase, useMigratedDatabase } from './support.js';
 
-const admin = adminClient();
-const db = uniqueDatabase('writer');
 const lateDb = uniqueDatabase('writer_late');
-let client: ClickHouseClient;
-
-beforeAll(async () => {
-  await migrate(admin.client, db);
-  client = createClickHouseClient(clickHouseOptions(db));
-});
-afterAll(async () => {
-  await client.close();
-  await admin.dropAll(db, lateDb);
-});
+const { admin, database: db, client } = useMigratedDatabase('writer', lateDb);
 
 const BASE_MINUTE = 1_796_033_700;
 

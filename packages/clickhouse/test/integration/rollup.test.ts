@@ -1,10 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  type ClickHouseClient,
-  createClickHouseClient,
   HOUR_SECONDS,
   latestHourSnapshot,
-  migrate,
   render,
   rolledUpHoursQuery,
   rollupHours,
@@ -15,21 +12,10 @@ import {
   tableInserter,
 } from '../../src/index.js';
 import { trafficRow } from '../fixtures.js';
-import { adminClient, clickHouseOptions, rows, uniqueDatabase } from './support.js';
+import { rows, useMigratedDatabase } from './support.js';
 
-const admin = adminClient();
-const db = uniqueDatabase('rollup');
-let client: ClickHouseClient;
+const { database: db, client } = useMigratedDatabase('rollup');
 const H = 1_796_032_800; // 2026-11-30 10:00:00 UTC
-
-beforeAll(async () => {
-  await migrate(admin.client, db);
-  client = createClickHouseClient(clickHouseOptions(db));
-});
-afterAll(async () => {
-  await client.close();
-  await admin.dropAll(db);
-});
 
 const insert = (values: TrafficMinuteRow[]) => tableInserter<TrafficMinuteRow>(client, 'traffic_minute')(values);
 

@@ -1,20 +1,12 @@
-import { inject } from 'vitest';
+/// <reference path="../../../../test/setup/provided-context.d.ts" />
+import { afterAll, beforeAll, inject } from 'vitest';
 import {
   type ClickHouseClient,
   type ClickHouseOptions,
   createClickHouseClient,
   dropDatabase,
+  migrate,
 } from '../../src/index.js';
-
-// The keys test/setup/global-setup.ts provides (declared here too, so this package typechecks on its own).
-declare module 'vitest' {
-  export interface ProvidedContext {
-    clickhouseUrl: string;
-    clickhouseUser: string;
-    clickhousePassword: string;
-    runId: string;
-  }
-}
 
 /** A database name unique to this run and label, like test/support/services.ts's uniqueName. */
 export function uniqueDatabase(label: string): string {
@@ -45,4 +37,22 @@ export function adminClient(): { client: ClickHouseClient; dropAll: (...database
 export async function rows<T = Record<string, unknown>>(client: ClickHouseClient, query: string): Promise<T[]> {
   const result = await client.query({ query, format: 'JSONEachRow' });
   return (await result.json()) as T[];
+}
+
+/**
+ * The calling test file's own database, migrated before its tests and dropped after them together with `alsoDrop`.
+ * `client` is bound to it; it may be made before the database exists because it only connects on first use.
+ */
+export function useMigratedDatabase(label: string, ...alsoDrop: string[]) {
+  const admin = adminClient();
+  const database = uniqueDatabase(label);
+  const client = createClickHouseClient(clickHouseOptions(database));
+  beforeAll(async () => {
+    await migrate(admin.client, database);
+  });
+  afterAll(async () => {
+    await client.close();
+    await admin.dropAll(database, ...alsoDrop);
+  });
+  return { admin, database, client };
 }

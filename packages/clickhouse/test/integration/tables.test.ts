@@ -1,12 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   type AlertRow,
-  type ClickHouseClient,
-  createClickHouseClient,
   type EntityScoreRow,
   latestAlerts,
   latestAlertsQuery,
-  migrate,
   queryRows,
   render,
   sql,
@@ -16,21 +13,10 @@ import {
   toAlertRow,
 } from '../../src/index.js';
 import { alertEvent, scoreRow, trafficRow } from '../fixtures.js';
-import { adminClient, clickHouseOptions, rows, uniqueDatabase } from './support.js';
+import { rows, useMigratedDatabase } from './support.js';
 import * as z from 'zod';
 
-const admin = adminClient();
-const db = uniqueDatabase('tables');
-let client: ClickHouseClient;
-
-beforeAll(async () => {
-  await migrate(admin.client, db);
-  client = createClickHouseClient(clickHouseOptions(db));
-});
-afterAll(async () => {
-  await client.close();
-  await admin.dropAll(db);
-});
+const { database: db, client } = useMigratedDatabase('tables');
 
 async function insertTwice<Row>(table: string, values: Row[]): Promise<void> {
   const insert = tableInserter<Row>(client, table);

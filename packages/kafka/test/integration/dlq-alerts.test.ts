@@ -2,7 +2,6 @@ import { AlertSchema, DeadLetterSchema } from '@gtwatch/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   AlertRefusedError,
-  BatchConsumer,
   type ConsumedRecord,
   DeadLetterWriter,
   ensureTopics,
@@ -10,7 +9,7 @@ import {
   publishAlert,
 } from '../../src/index.js';
 import { sampleAlert, sampleDeadLetter } from '../fixtures.js';
-import { testKafka, testLogger, topicJanitor, uniqueName, waitFor } from './support.js';
+import { readRecords, testKafka, testLogger, topicJanitor, uniqueName } from './support.js';
 
 const logger = testLogger('dlq-alerts');
 
@@ -34,21 +33,9 @@ describe('Dead-letter writer and alert publisher, read back from the broker', ()
     await janitor.cleanup();
   });
 
+  /** In timestamp order, then offset order: the order the writes were made in. */
   async function read(topic: string, count: number): Promise<ConsumedRecord[]> {
-    const records: ConsumedRecord[] = [];
-    const consumer = new BatchConsumer(kafka, {
-      groupId: uniqueName(`read-${topic}`),
-      topics: topic,
-      fromBeginning: true,
-      logger,
-      maxWaitTimeInMs: 200,
-      onFatal: (error) => {
-        throw error;
-      },
-    });
-    await consumer.start({ eachBatch: async (batch) => void records.push(...batch.records) });
-    await waitFor(`${count} records`, () => records.length >= count);
-    await consumer.disconnect();
+    const records = await readRecords(kafka, topic, count, logger);
     return records.sort((a, b) => a.timestamp - b.timestamp || Number(a.offset) - Number(b.offset));
   }
 

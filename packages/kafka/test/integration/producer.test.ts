@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BatchConsumer, type ConsumedRecord, ensureTopics, Producer } from '../../src/index.js';
-import { testKafka, testLogger, topicJanitor, uniqueName, waitFor } from './support.js';
+import { ensureTopics, Producer } from '../../src/index.js';
+import { readRecords, testKafka, testLogger, topicJanitor, uniqueName } from './support.js';
 
 const logger = testLogger('producer');
 
@@ -33,24 +33,6 @@ function murmur2(data: Buffer): number {
   return h;
 }
 const javaPartition = (key: string, partitions: number) => (murmur2(Buffer.from(key)) & 0x7fffffff) % partitions;
-
-async function readAll(kafka: ReturnType<typeof testKafka>, topic: string, count: number): Promise<ConsumedRecord[]> {
-  const records: ConsumedRecord[] = [];
-  const consumer = new BatchConsumer(kafka, {
-    groupId: uniqueName(`read-${topic}`),
-    topics: topic,
-    fromBeginning: true,
-    logger,
-    maxWaitTimeInMs: 200,
-    onFatal: (error) => {
-      throw error;
-    },
-  });
-  await consumer.start({ eachBatch: async (batch) => void records.push(...batch.records) });
-  await waitFor(`${count} records on ${topic}`, () => records.length >= count);
-  await consumer.disconnect();
-  return records;
-}
 
 describe('Producer against the real broker', () => {
   const kafka = testKafka('producer');
@@ -91,7 +73,7 @@ describe('Producer against the real broker', () => {
     await first.disconnect();
     await second.disconnect();
 
-    const records = await readAll(kafka, topic, keys.length * 11);
+    const records = await readRecords(kafka, topic, keys.length * 11, logger);
     expect(records).toHaveLength(keys.length * 11);
     const partitionOf = new Map<string, Set<number>>();
     for (const record of records) {
@@ -104,7 +86,7 @@ describe('Producer against the real broker', () => {
     expect(rounds).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'second']);
     // Several partitions are in use: the keys spread.
     expect(new Set(records.map((r) => r.partition)).size).toBeGreaterThan(3);
-    expect((await readAll(kafka, other, 1))[0]?.value?.toString()).toBe('elsewhere');
+    expect((await readRecords(kafka, other, 1, logger))[0]?.value?.toString()).toBe('elsewhere');
   });
 
   it('splits a large send into requests under the broker message size limit', async () => {
@@ -118,7 +100,7 @@ describe('Producer against the real broker', () => {
     const sent = await producer.send(big, Array.from({ length: 3000 }, () => ({ value })));
     await producer.disconnect();
     expect(sent.length).toBeGreaterThanOrEqual(4);
-    const records = await readAll(kafka, big, 3000);
+    const records = await readRecords(kafka, big, 3000, logger);
     expect(records.at(-1)?.offset).toBe('2999');
   });
 

@@ -1,18 +1,12 @@
+/// <reference path="../../../../test/setup/provided-context.d.ts" />
 /**
  * The integration harness, reduced to what this package needs: the root harness (test/support/services.ts) also
  * pulls in ClickHouse and observability, which are not dependencies of @gtwatch/kafka and would break this package's
  * typecheck. The values come from the root globalSetup (test/setup/global-setup.ts) through vitest's `inject`.
  */
-import { pino } from 'pino';
+import { type Logger, pino } from 'pino';
 import { inject } from 'vitest';
-import { createKafkaClient, deleteTopics, type Kafka } from '../../src/index.js';
-
-declare module 'vitest' {
-  export interface ProvidedContext {
-    kafkaBrokers: string;
-    runId: string;
-  }
-}
+import { BatchConsumer, type ConsumedRecord, createKafkaClient, deleteTopics, type Kafka } from '../../src/index.js';
 
 export function testLogger(name: string) {
   return pino({ name, level: process.env.TEST_LOG_LEVEL ?? 'silent' });
@@ -52,4 +46,26 @@ export function topicJanitor(kafka: Kafka) {
       await deleteTopics(kafka, [...topics]);
     },
   };
+}
+
+/**
+ * Reads `topic` from the beginning in a group of its own until at least `count` records arrived, then leaves; the
+ * records come in arrival order.
+ */
+export async function readRecords(kafka: Kafka, topic: string, count: number, logger: Logger): Promise<ConsumedRecord[]> {
+  const records: ConsumedRecord[] = [];
+  const consumer = new BatchConsumer(kafka, {
+    groupId: uniqueName(`read-${topic}`),
+    topics: topic,
+    fromBeginning: true,
+    logger,
+    maxWaitTimeInMs: 200,
+    onFatal: (error) => {
+      throw error;
+    },
+  });
+  await consumer.start({ eachBatch: async (batch) => void records.push(...batch.records) });
+  await waitFor(`${count} records on ${topic}`, () => records.length >= count);
+  await consumer.disconnect();
+  return records;
 }

@@ -1,21 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiHandle } from '../../src/server.js';
+import { fixtureApi } from './fixture-api.js';
 import {
   ALERTS,
   ALL_SOURCES,
-  alertRows,
   canSeeAlert,
   inDefaultRange,
   latest,
-  NOW_MS,
   PERSONAS,
   type Persona,
-  trafficRows,
   visibleAlertIds,
   visibleSources,
   visibleTraffic,
 } from './fixtures.js';
-import { getJson, startTestApi, testDatabase, writeTokensFile } from './support.js';
+import { getJson, type TestDatabase } from './support.js';
 
 const ENDPOINTS = [
   '/api/v1/me',
@@ -29,17 +27,12 @@ const ENDPOINTS = [
 ];
 
 describe('api access control on real ClickHouse', () => {
-  let db: Awaited<ReturnType<typeof testDatabase>>;
+  let db: TestDatabase;
   let api: ApiHandle;
 
   beforeAll(async () => {
-    db = await testDatabase('access');
     // Every row twice: a replayed batch must change no answer.
-    for (let i = 0; i < 2; i++) {
-      await db.insert('alerts', alertRows());
-      await db.insert('traffic_minute', trafficRows());
-    }
-    api = await startTestApi(db.database, writeTokensFile(PERSONAS.map((p) => p.token)), { now: () => NOW_MS });
+    ({ db, api } = await fixtureApi('access', 2));
   });
 
   afterAll(async () => {

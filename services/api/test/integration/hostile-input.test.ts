@@ -5,8 +5,9 @@ import { AlertStateRow, alertPageQuery } from '../../src/queries/alerts.js';
 import { EntitySumsRow, trafficSumsQuery } from '../../src/queries/traffic.js';
 import type { ApiHandle } from '../../src/server.js';
 import type { Principal } from '../../src/tokens.js';
-import { ALERTS, alertRows, NOW_MS, PERSONAS, T0, trafficRows, visibleAlertIds, visibleSources } from './fixtures.js';
-import { getJson, type Json, startTestApi, testDatabase, writeTokensFile } from './support.js';
+import { fixtureApi } from './fixture-api.js';
+import { ALERTS, alertRows, PERSONAS, T0, visibleAlertIds, visibleSources } from './fixtures.js';
+import { getJson, type Json, type TestDatabase } from './support.js';
 
 const INJECTIONS = [
   "' OR 1=1 --",
@@ -90,15 +91,12 @@ function rowsOf(body: Json): { alertIds: string[]; entities: string[] } {
 }
 
 describe('hostile input', () => {
-  let db: Awaited<ReturnType<typeof testDatabase>>;
+  let db: TestDatabase;
   let api: ApiHandle;
   const personas = [PERSONAS[0]!, PERSONAS[2]!];
 
   beforeAll(async () => {
-    db = await testDatabase('hostile');
-    await db.insert('alerts', alertRows());
-    await db.insert('traffic_minute', trafficRows());
-    api = await startTestApi(db.database, writeTokensFile(PERSONAS.map((p) => p.token)), { now: () => NOW_MS });
+    ({ db, api } = await fixtureApi('hostile'));
   });
 
   afterAll(async () => {

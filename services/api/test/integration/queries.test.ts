@@ -4,20 +4,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { QueryRunner, QueryTimeoutError } from '../../src/db.js';
 import type { ApiHandle } from '../../src/server.js';
-import { alertRows, NOW_MS, PERSONAS, T0, trafficRows, visibleAlertIds, visibleTraffic } from './fixtures.js';
-import { getJson, startTestApi, testDatabase, writeTokensFile } from './support.js';
+import { fixtureApi } from './fixture-api.js';
+import { PERSONAS, T0, visibleAlertIds, visibleTraffic } from './fixtures.js';
+import { getJson, type TestDatabase } from './support.js';
 
 describe('api queries, pagination, validation and timeouts', () => {
-  let db: Awaited<ReturnType<typeof testDatabase>>;
+  let db: TestDatabase;
   let api: ApiHandle;
   const analyst = PERSONAS.find((p) => p.role === 'analyst')!;
   const get = (path: string) => getJson(api, path, analyst.token.token);
 
   beforeAll(async () => {
-    db = await testDatabase('queries');
-    await db.insert('alerts', alertRows());
-    await db.insert('traffic_minute', trafficRows());
-    api = await startTestApi(db.database, writeTokensFile(PERSONAS.map((p) => p.token)), { now: () => NOW_MS });
+    ({ db, api } = await fixtureApi('queries'));
   });
 
   afterAll(async () => {

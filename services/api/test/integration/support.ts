@@ -1,3 +1,4 @@
+/// <reference path="../../../../test/setup/provided-context.d.ts" />
 /**
  * The api's integration harness: a database unique to this run and label, migrated and filled with fixture rows, and
  * an api started on port 0 against it. Values come from the root globalSetup through vitest's `inject`.
@@ -12,16 +13,6 @@ import { loadApiConfig } from '../../src/config.js';
 import { type ApiHandle, type ApiOptions, startApi } from '../../src/server.js';
 import { hashToken } from '../../src/tokens.js';
 
-declare module 'vitest' {
-  export interface ProvidedContext {
-    kafkaBrokers: string;
-    clickhouseUrl: string;
-    clickhouseUser: string;
-    clickhousePassword: string;
-    runId: string;
-  }
-}
-
 export function testLogger(name: string): Logger {
   return createLogger({ service: name, level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 }
@@ -33,6 +24,8 @@ export function uniqueName(label: string): string {
 export function adminClient(): ClickHouseClient {
   return createClickHouseClient({ url: inject('clickhouseUrl'), user: inject('clickhouseUser'), password: inject('clickhousePassword') });
 }
+
+export type TestDatabase = Awaited<ReturnType<typeof testDatabase>>;
 
 /** A fresh, migrated database; `drop` removes it and closes the client. */
 export async function testDatabase(label: string) {

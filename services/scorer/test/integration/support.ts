@@ -1,12 +1,6 @@
+/// <reference path="../../../../test/setup/provided-context.d.ts" />
 import { pino } from 'pino';
 import { inject } from 'vitest';
-
-declare module 'vitest' {
-  export interface ProvidedContext {
-    kafkaBrokers: string;
-    runId: string;
-  }
-}
 
 export const brokers = (): string => inject('kafkaBrokers');
 

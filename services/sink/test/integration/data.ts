@@ -1,6 +1,7 @@
 import { alertRecord, type OutgoingRecord } from '@gtwatch/kafka';
 import type { TrafficAggregate } from '@gtwatch/schema';
 import { aggregate, alertEvent } from '../fixtures.js';
+import type { TrafficTotals } from './support.js';
 
 /** Aggregate number `i`: a distinct (entity, minute) key per i, counters that vary with i. */
 export function nthAggregate(i: number): TrafficAggregate {
@@ -20,18 +21,9 @@ export function aggregateRecord(value: TrafficAggregate): OutgoingRecord {
   return { key: `${value.entityType}:${value.entity}`, value: JSON.stringify(value) };
 }
 
-export interface Expected {
-  rows: number;
-  transactions: number;
-  errors: number;
-  scanning_errors: number;
-  late: number;
-  subscribers: number;
-}
-
 /** Totals over distinct aggregates `from` ≤ i < `to`. */
-export function expectedTotals(indices: Iterable<number>): Expected {
-  const totals: Expected = { rows: 0, transactions: 0, errors: 0, scanning_errors: 0, late: 0, subscribers: 0 };
+export function expectedTotals(indices: Iterable<number>): TrafficTotals {
+  const totals: TrafficTotals = { rows: 0, transactions: 0, errors: 0, scanning_errors: 0, late: 0, subscribers: 0 };
   for (const i of new Set(indices)) {
     const a = nthAggregate(i);
     totals.rows += 1;

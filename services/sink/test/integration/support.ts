@@ -1,3 +1,4 @@
+/// <reference path="../../../../test/setup/provided-context.d.ts" />
 /**
  * The integration harness for this package: names unique to the run, a config for a sink under test, Kafka and
  * ClickHouse helpers, and a TCP proxy that can take ClickHouse "down" for the sink without touching the real server.
@@ -9,16 +10,6 @@ import { type GtwatchConfig, loadConfig } from '@gtwatch/config';
 import { BatchConsumer, createKafkaClient, deleteTopics, ensureTopics, type Kafka } from '@gtwatch/kafka';
 import { createLogger, type Logger, type Registry } from '@gtwatch/observability';
 import { inject } from 'vitest';
-
-declare module 'vitest' {
-  export interface ProvidedContext {
-    kafkaBrokers: string;
-    clickhouseUrl: string;
-    clickhouseUser: string;
-    clickhousePassword: string;
-    runId: string;
-  }
-}
 
 export function testLogger(name: string): Logger {
   return createLogger({ service: name, level: process.env.TEST_LOG_LEVEL ?? 'silent' });
