@@ -1,4 +1,6 @@
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
+import { testTempRoot } from './test/setup/temp-root.js';
 
 // Workspace packages export their TypeScript sources under this condition, so tests run against
 // src/ directly and never against a stale dist/.
@@ -8,6 +10,8 @@ export default defineConfig({
   resolve: { conditions: [sourceCondition, 'module', 'node', 'import', 'default'] },
   ssr: { resolve: { conditions: [sourceCondition, 'module', 'node', 'import', 'default'] } },
   test: {
+    // Every temporary file of a run under .local/test-tmp/run-<pid>, removed by the next run (test/setup/temp-root.ts).
+    env: { TMPDIR: testTempRoot(join(import.meta.dirname, '.local', 'test-tmp')) },
     projects: [
       {
         extends: true,
