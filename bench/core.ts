@@ -13,7 +13,7 @@ const { values } = parseArgs({
   options: {
     records: { type: 'string', default: '1000000' },
     seed: { type: 'string', default: '7' },
-    rounds: { type: 'string', default: '3' },
+    rounds: { type: 'string', default: '5' },
     sources: { type: 'string', default: '100000' },
     subscribers: { type: 'string', default: '1000000' },
   },

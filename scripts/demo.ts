@@ -7,9 +7,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '@gtwatch/cli';
-import { createClickHouseClient, queryRows, sql } from '@gtwatch/clickhouse';
+import { type ClickHouseClient, createClickHouseClient, dropDatabase, queryRows, sql } from '@gtwatch/clickhouse';
 import { loadConfig } from '@gtwatch/config';
-import { BatchConsumer, createKafkaClient, type OutgoingRecord, Producer } from '@gtwatch/kafka';
+import { BatchConsumer, createKafkaClient, deleteTopics, type Kafka, matchingTopics, missingTopics, type OutgoingRecord, Producer } from '@gtwatch/kafka';
 import { createLogger } from '@gtwatch/observability';
 import { partitionKey, simulate, writeReferenceFiles } from '@gtwatch/simulator';
 import { z } from 'zod';
@@ -22,6 +22,10 @@ const SEGMENT_RECORDS = 200_000; // one simulated 4-hour segment of traffic
 const SEGMENT_MINUTES = 240;
 const SEED = 2025;
 const PARTITIONS = 6;
+// The demo's own namespace, emptied at every start (see resetDemoNamespace); names given in the environment are used
+// as they are and never emptied.
+const DEMO_PREFIX = 'gtwatch-demo';
+const DEMO_DATABASE = 'gtwatch_demo';
 
 const say = (text: string) => process.stdout.write(`${text}\n`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -36,8 +40,8 @@ const referenceDir = join(DIR, 'reference');
 const env: Record<string, string> = {
   ...(process.env as Record<string, string>),
   ...services.env,
-  GTWATCH_TOPIC_PREFIX: process.env.GTWATCH_TOPIC_PREFIX ?? 'gtwatch',
-  CLICKHOUSE_DATABASE: process.env.CLICKHOUSE_DATABASE ?? 'gtwatch',
+  GTWATCH_TOPIC_PREFIX: process.env.GTWATCH_TOPIC_PREFIX ?? DEMO_PREFIX,
+  CLICKHOUSE_DATABASE: process.env.CLICKHOUSE_DATABASE ?? DEMO_DATABASE,
   GTWATCH_REFERENCE_DIR: referenceDir,
   LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
 };
@@ -62,12 +66,45 @@ process.on('exit', () => {
 });
 process.on('SIGTERM', () => void stopAll(0));
 
+/**
+ * Every run's simulated traffic starts a day ago, so an earlier run's records, offsets and rows would overlap it:
+ * ClickHouse would count those minutes twice and the detector would see a second day arriving late. A run therefore
+ * starts from empty demo topics and an empty demo database, unless the environment named its own (never deleted).
+ */
+async function resetDemoNamespace(kafka: Kafka, clickhouse: ClickHouseClient): Promise<void> {
+  const ownPrefix = config.topicPrefix === DEMO_PREFIX;
+  const ownDatabase = config.clickhouse.database === DEMO_DATABASE;
+  if (ownPrefix) {
+    const previous = await matchingTopics(kafka, new RegExp(`^${DEMO_PREFIX}\\.`));
+    if (previous.length > 0) {
+      say(`[demo] deleting the ${previous.length} topics of the previous demo run (${DEMO_PREFIX}.*)`);
+      await deleteTopics(kafka, previous);
+      // Deletion completes asynchronously; creating a name still listed would be skipped as existing.
+      for (let waited = 0; (await missingTopics(kafka, previous)).length < previous.length; waited += 250) {
+        if (waited > 30_000) throw new Error(`the previous demo run's topics were still listed 30 s after deleting them`);
+        await sleep(250);
+      }
+    }
+  }
+  if (ownDatabase) await dropDatabase(clickhouse, DEMO_DATABASE);
+  if (!ownPrefix || !ownDatabase) {
+    say(`[demo] using topics ${config.topicPrefix}.* and database ${config.clickhouse.database} as they are: data of earlier runs stays in them`);
+  }
+}
+
 try {
   const io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env, cwd: ROOT };
   const cli = async (args: string[]) => {
     say(`[demo] $ gtwatch ${args.join(' ')}`);
     if ((await runCli(args, io)) !== 0) throw new Error(`gtwatch ${args[0]} failed`);
   };
+  const logger = createLogger({ service: 'demo', level: 'warn' });
+  const kafka = createKafkaClient({ brokers: config.kafka.brokers, clientId: 'gtwatch-demo', logger });
+  const clickhouseAt = (database: string) =>
+    createClickHouseClient({ url: config.clickhouse.url, user: config.clickhouse.user, password: config.clickhouse.password, database });
+  // The server's own database: the demo database may not exist yet.
+  const admin = clickhouseAt('default');
+  await resetDemoNamespace(kafka, admin).finally(() => admin.close());
   await cli(['topics', 'create', '--partitions', String(PARTITIONS)]);
   await cli(['migrate']);
   // The simulator's world (operators, GT ranges, leased ranges) is the scorer's reference data.
@@ -105,8 +142,6 @@ try {
   start('api', ['run', 'api'], 9466);
   say(`[demo] dashboard: http://127.0.0.1:${apiPort}/   token: ${token}`);
 
-  const logger = createLogger({ service: 'demo', level: 'warn' });
-  const kafka = createKafkaClient({ brokers: config.kafka.brokers, clientId: 'gtwatch-demo', logger });
 
   // Alerts as the regulators' consumers see them.
   const opened = new Map<string, number>();
@@ -163,7 +198,7 @@ try {
     void stopAll(1);
   });
 
-  const clickhouse = createClickHouseClient({ url: config.clickhouse.url, user: config.clickhouse.user, password: config.clickhouse.password, database: config.clickhouse.database });
+  const clickhouse = clickhouseAt(config.clickhouse.database);
   say(`[demo] feeding live traffic; progress every 5 s; dashboard http://127.0.0.1:${apiPort}/ (token above). Ctrl-C stops everything.\n`);
   let lastProduced = 0;
   while (!stopping) {
