@@ -142,7 +142,6 @@ try {
   start('api', ['run', 'api'], 9466);
   say(`[demo] dashboard: http://127.0.0.1:${apiPort}/   token: ${token}`);
 
-
   // Alerts as the regulators' consumers see them.
   const opened = new Map<string, number>();
   let alertEvents = 0;
