@@ -6,7 +6,7 @@
 //
 // The alternatives are installed into .local/bench-clients, never into the workspace. Each consumer runs alone in
 // its own process, timed from its first batch to the last record (group joins excluded), one after another.
-// Needs KAFKA_BROKERS (e.g. from `eval "$(deploy/local/up.sh)"`).
+// Uses the broker in KAFKA_BROKERS, else starts the local one (deploy/local) and stops it again at the end.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,6 +15,7 @@ import { createKafkaClient, deleteTopics, ensureTopics, type OutgoingRecord, Pro
 import { createLogger } from '@gtwatch/observability';
 import { partitionKey, simulate } from '@gtwatch/simulator';
 import { z } from 'zod';
+import { startLocalServices } from '../test/setup/local-services.js';
 import { formatNumber, printTable, type Row, writeResult } from './report.js';
 
 const { values } = parseArgs({
@@ -25,11 +26,8 @@ const { values } = parseArgs({
 });
 const RECORDS = Number(values.records);
 const ROUNDS = Number(values.rounds);
-const brokers = process.env.KAFKA_BROKERS;
-if (!brokers) {
-  process.stderr.write('bench:clients needs KAFKA_BROKERS (start a broker with: eval "$(deploy/local/up.sh)")\n');
-  process.exit(2);
-}
+const services = process.env.KAFKA_BROKERS ? { env: {}, stop: async () => {} } : await startLocalServices({ kafka: false, clickhouse: true });
+const brokers = process.env.KAFKA_BROKERS ?? services.env.KAFKA_BROKERS ?? '';
 
 const ROOT = join(import.meta.dirname, '..');
 const CLIENTS_DIR = join(ROOT, '.local', 'bench-clients');
@@ -61,7 +59,7 @@ function installAlternatives(): string | undefined {
 
 async function preload(topic: string): Promise<number> {
   const logger = createLogger({ service: 'bench-clients', level: 'warn' });
-  const kafka = createKafkaClient({ brokers: brokers?.split(',') ?? [], clientId: 'bench-clients', logger });
+  const kafka = createKafkaClient({ brokers: brokers.split(','), clientId: 'bench-clients', logger });
   await ensureTopics(kafka, [{ topic, partitions: 6 }]);
   const producer = new Producer(kafka, { logger, maxRequestBytes: 900_000 });
   await producer.connect();
@@ -127,3 +125,4 @@ const rows: Row[] = contenders.map((contender) => {
 });
 printTable(`Bare consumers on one topic (${formatNumber(RECORDS)} records, ${formatNumber(bytes / 2 ** 20)} MiB, 6 partitions)`, rows);
 writeResult('kafka-clients', { records: RECORDS, megabytes: Math.round(bytes / 2 ** 20), rounds: ROUNDS, results, rows });
+await services.stop();
